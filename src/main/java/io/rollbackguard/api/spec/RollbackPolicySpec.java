@@ -1,0 +1,28 @@
+package io.rollbackguard.api.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RollbackPolicySpec {
+  @Required
+  @JsonPropertyDescription("Selects the Deployments of this namespace that the policy guards.")
+  public LabelSelector selector;
+
+  @JsonPropertyDescription("The observation window opened by each rollout.")
+  public ObservationSpec observation;
+
+  @JsonPropertyDescription("Where metrics come from. Without it (and without an operator-wide URL) the policy uses Kubernetes signals alone.")
+  public PrometheusSpec prometheus;
+
+  @JsonPropertyDescription("PromQL templates for the metric signals.")
+  public SignalsSpec signals;
+
+  @JsonPropertyDescription("Thresholds per tier; each criterion named here replaces the default one whole.")
+  public TiersSpec tiers;
+
+  @JsonPropertyDescription("What the recommended procedure contains besides the rollback itself.")
+  public ProcedureSpec procedure;
+}

@@ -1,0 +1,38 @@
+package io.rollbackguard.api.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.rollbackguard.procedure.Procedure;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.EvaluationState;
+import io.rollbackguard.verdict.Phase;
+import io.rollbackguard.verdict.Tier;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class DeploymentStatus {
+  public String name;
+  public Long revision;
+  public List<String> images = new ArrayList<>();
+  public Phase phase;
+  public Action action;
+  public Tier tier;
+  public String decideBy;
+  public String rolloutStartedAt;
+  public String observeUntil;
+  public Long stableRevision;
+  public List<String> stableImages = new ArrayList<>();
+
+  @JsonPropertyDescription("The decision record: why.")
+  public List<FindingStatus> findings = new ArrayList<>();
+
+  @JsonPropertyDescription("The exact steps to paste.")
+  public Procedure procedure;
+
+  @JsonPropertyDescription("What a restarted operator needs to resume the window.")
+  public EvaluationState evaluation;
+
+  @JsonPropertyDescription("The first event of each kind, plus the latest 20.")
+  public List<TimelineEntry> timeline = new ArrayList<>();
+}

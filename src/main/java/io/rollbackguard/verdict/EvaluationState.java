@@ -1,0 +1,107 @@
+package io.rollbackguard.verdict;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything the verdict needs to go on after a restart, for one target: kept in the policy's status.
+ * Times are epoch milliseconds. The engine never mutates a state it is given; it returns a new one.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class EvaluationState {
+  /** The revision this window observes. */
+  public String revision;
+  public long rolloutStartedAt;
+  /** Index of the last sample time processed (taken or missed); -1 before the first. */
+  public long lastSample = -1;
+  /** Counted samples (at or after initialDelay) the operator actually took. */
+  public int samplesTaken;
+  /** Whether the latest sample was taken rather than missed. */
+  public boolean lastSampleTaken;
+  /** Per used metric signal: counted samples at which it was conclusive. */
+  public Map<String, Integer> conclusiveSamples = new TreeMap<>();
+  /** Per criterion id: the first breached sample of its unbroken breach chain. */
+  public Map<String, Long> chains = new TreeMap<>();
+  /** Per criterion id that fired for this revision: its chain start and the time it fired. */
+  public Map<String, Fired> fired = new TreeMap<>();
+  /** The latest sample's reading of every sampled signal, for findings and MetricsAvailable. */
+  public Map<String, Observed> observed = new TreeMap<>();
+  /** Whether any tier fired (or a declaration bound) for this revision. */
+  public boolean breached;
+  /** How the window closed: Stable, Inconclusive or Breached; null while it is open. */
+  public Phase closedAs;
+  /** The latched recommendation, null when there is none or it was dismissed. */
+  public Recommendation recommendation;
+  /** The level of the last dismissed recommendation: only a higher level (or a new declaration) raises again. */
+  public int dismissedLevel;
+  /** The dismiss annotation last acted on, so one annotation dismisses once. */
+  public String dismissSeen;
+  /** The declaration in force, bound to the revision that was current when first seen. */
+  public BoundDeclaration declaration;
+  /** The revision for which "declaration not applied" was already said. */
+  public String declarationNotAppliedFor;
+  public String unknownDeclarationSeen;
+  public String acknowledgementSeen;
+
+  public record Fired(long since, long at) {}
+
+  /** A reading at the latest sample: a value, or why there is none. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Observed(Double value, String reason, String query) {
+    public boolean conclusive() {
+      return reason == null && value != null;
+    }
+  }
+
+  /**
+   * @param level {@link Levels}: higher outranks lower
+   * @param tier null for a recommendation that comes from missing data
+   * @param raisedAt when this recommendation first appeared
+   * @param actionSince when its current action first appeared
+   * @param decideBy null when no deadline applies
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Recommendation(int level, Tier tier, Action action, long raisedAt, long actionSince, Long decideBy,
+      String reason, boolean deadlinePassed) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record BoundDeclaration(String value, String note, String revision, long at) {}
+
+  /** A fresh window for {@code revision}; what humans declared before stays bound to its own revision. */
+  public static EvaluationState forRollout(EvaluationState previous, String revision, long startedAt) {
+    EvaluationState s = new EvaluationState();
+    s.revision = revision;
+    s.rolloutStartedAt = startedAt;
+    if (previous != null) {
+      s.declaration = previous.declaration;
+      s.unknownDeclarationSeen = previous.unknownDeclarationSeen;
+      s.acknowledgementSeen = previous.acknowledgementSeen;
+      s.dismissSeen = previous.dismissSeen;
+    }
+    return s;
+  }
+
+  public EvaluationState copy() {
+    EvaluationState c = new EvaluationState();
+    c.revision = revision;
+    c.rolloutStartedAt = rolloutStartedAt;
+    c.lastSample = lastSample;
+    c.samplesTaken = samplesTaken;
+    c.lastSampleTaken = lastSampleTaken;
+    c.conclusiveSamples = new TreeMap<>(conclusiveSamples);
+    c.chains = new TreeMap<>(chains);
+    c.fired = new TreeMap<>(fired);
+    c.observed = new TreeMap<>(observed);
+    c.breached = breached;
+    c.closedAs = closedAs;
+    c.recommendation = recommendation;
+    c.dismissedLevel = dismissedLevel;
+    c.dismissSeen = dismissSeen;
+    c.declaration = declaration;
+    c.declarationNotAppliedFor = declarationNotAppliedFor;
+    c.unknownDeclarationSeen = unknownDeclarationSeen;
+    c.acknowledgementSeen = acknowledgementSeen;
+    return c;
+  }
+}

@@ -1,0 +1,142 @@
+package io.rollbackguard.verdict;
+
+import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
+import io.rollbackguard.verdict.EvaluationState.Fired;
+import io.rollbackguard.verdict.EvaluationState.Observed;
+import io.rollbackguard.verdict.EvaluationState.Recommendation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.TreeSet;
+
+/** Turns an evaluation state into what people read: phase, action, reason, findings. Derived, never stored. */
+final class Findings {
+
+  private Findings() {}
+
+  static Verdict verdict(Policy p, EvaluationState s, long now, List<VerdictEvent> events) {
+    Recommendation r = s.recommendation;
+    Phase phase = phase(p, s, now);
+    long observeUntil = s.rolloutStartedAt + p.lastSample() * p.intervalMillis();
+    if (r == null) {
+      String reason = s.dismissedLevel > Levels.NONE ? "recommendation dismissed" : idleReason(phase);
+      return new Verdict(phase, Action.None, null, phase.name(), reason, null, null, observeUntil,
+          metrics(p, s), findings(p, s), List.copyOf(events));
+    }
+    String code = r.level() == Levels.NO_DATA ? "NoData" : r.action().name();
+    return new Verdict(phase, r.action(), r.tier(), code, r.reason(), r.actionSince(), r.decideBy(), observeUntil,
+        metrics(p, s), findings(p, s), List.copyOf(events));
+  }
+
+  private static Phase phase(Policy p, EvaluationState s, long now) {
+    if (s.breached) {
+      return Phase.Breached;
+    }
+    if (s.closedAs != null) {
+      return s.closedAs;
+    }
+    return now - s.rolloutStartedAt < p.initialDelayMillis() ? Phase.Pending : Phase.Observing;
+  }
+
+  private static String idleReason(Phase phase) {
+    switch (phase) {
+      case Pending: return "waiting for initialDelay";
+      case Stable: return "passed its window";
+      case Inconclusive: return "window closed without enough data";
+      default: return "observing";
+    }
+  }
+
+  /** e.g. "error rate 6.5% > 5% for 1m", "2 pods crash-looping". */
+  static String describe(Criterion c, double value) {
+    String held = c.holdForMillis() > 0 ? " for " + DurationFormat.format(c.holdForMillis()) : "";
+    if (!c.condition()) {
+      return c.describeBreach(value) + held;
+    }
+    switch (c.signal()) {
+      case Signals.SERVICE_DOWN: return "service down: no available replica" + held;
+      case Signals.ROLLOUT_STUCK: return "rollout stuck: progress deadline exceeded" + held;
+      default:
+        long pods = (long) value;
+        return pods + (pods == 1 ? " pod" : " pods") + " of the new revision crash-looping" + held;
+    }
+  }
+
+  /** Null when the window had enough data to close Stable, else what was missing. */
+  static String lackingData(Policy p, EvaluationState s) {
+    long counted = p.countedSamples();
+    StringJoiner lacking = new StringJoiner("; ");
+    for (String signal : new TreeSet<>(p.usedMetricSignals())) {
+      int n = s.conclusiveSamples.getOrDefault(signal, 0);
+      Observed last = s.observed.get(signal);
+      boolean lastOk = last != null && last.conclusive();
+      if (n * 2 <= counted || !lastOk) {
+        lacking.add(signal + " conclusive at " + n + " of " + counted + " samples"
+            + (lastOk ? "" : ", not at the last (" + (last == null ? "no data" : last.reason()) + ")"));
+      }
+    }
+    if (s.samplesTaken * 2L <= counted || !s.lastSampleTaken) {
+      lacking.add("the operator took " + s.samplesTaken + " of " + counted + " samples"
+          + (s.lastSampleTaken ? "" : ", not the last"));
+    }
+    return lacking.length() == 0 ? null : lacking.toString();
+  }
+
+  private static MetricsStatus metrics(Policy p, EvaluationState s) {
+    if (!p.metricsConfigured()) {
+      return new MetricsStatus(MetricsStatus.State.NotConfigured, "no Prometheus configured: Kubernetes signals only");
+    }
+    if (s.observed.isEmpty()) {
+      return new MetricsStatus(MetricsStatus.State.Unknown, "no sample taken yet");
+    }
+    StringJoiner missing = new StringJoiner("; ");
+    for (String signal : new TreeSet<>(p.usedMetricSignals())) {
+      Observed r = s.observed.get(signal);
+      if (r == null || !r.conclusive()) {
+        missing.add(signal + ": " + (r == null ? "no data" : r.reason()));
+      }
+    }
+    return missing.length() == 0
+        ? new MetricsStatus(MetricsStatus.State.Available, "every used signal had data at the latest sample")
+        : new MetricsStatus(MetricsStatus.State.Unavailable, missing.toString());
+  }
+
+  private static List<Finding> findings(Policy p, EvaluationState s) {
+    List<Finding> out = new ArrayList<>();
+    BoundDeclaration d = s.declaration;
+    if (d != null && d.revision().equals(s.revision)) {
+      Tier tier = Declaration.parse(d.value()).map(Declaration::tier).orElse(null);
+      out.add(new Finding(Signals.DECLARATION, tier, Finding.State.Declared, null, null, null, d.at(), d.at(),
+          "declared " + d.value() + (d.note() == null ? "" : ": " + d.note()), null));
+    }
+    for (Criterion c : p.criteria()) {
+      Fired fired = s.fired.get(c.id());
+      Long chain = s.chains.get(c.id());
+      if (fired == null && chain == null) {
+        continue;
+      }
+      Observed r = s.observed.get(c.signal());
+      Double value = r == null ? null : r.value();
+      String message = value == null ? describeWithoutValue(c, r) : describe(c, value);
+      Double threshold = c.condition() ? null : c.threshold();
+      out.add(fired != null
+          ? new Finding(c.signal(), c.tier(), Finding.State.Fired, value, threshold, c.thresholdText(), fired.since(),
+              fired.at(), message, r == null ? null : r.query())
+          : new Finding(c.signal(), c.tier(), Finding.State.Breaching, value, threshold, c.thresholdText(), chain,
+              null, message, r == null ? null : r.query()));
+    }
+    for (String signal : new TreeSet<>(p.usedMetricSignals())) {
+      Observed r = s.observed.get(signal);
+      if (r != null && !r.conclusive()) {
+        out.add(new Finding(signal, null, Finding.State.Inconclusive, r.value(), null, null, null, null,
+            Signals.describe(signal) + " inconclusive: " + r.reason(), r.query()));
+      }
+    }
+    return out;
+  }
+
+  private static String describeWithoutValue(Criterion c, Observed r) {
+    return Signals.describe(c.signal()) + (c.condition() ? "" : (c.above() ? " > " : " < ")
+        + Signals.format(c.signal(), c.threshold())) + " (now: " + (r == null ? "no data" : r.reason()) + ")";
+  }
+}

@@ -1,0 +1,15 @@
+package io.rollbackguard.verdict;
+
+/** Where a revision stands in its observation window. */
+public enum Phase {
+  /** Before initialDelay: samples count for nothing. */
+  Pending,
+  /** The window is open and nothing fired. */
+  Observing,
+  /** The window closed with nothing fired and enough data: the revision is the new stable one. */
+  Stable,
+  /** A tier fired; stays so for the revision. */
+  Breached,
+  /** The window closed with nothing fired but not enough data to call it healthy. */
+  Inconclusive
+}

@@ -1,0 +1,275 @@
+package io.rollbackguard.verdict;
+
+import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
+import io.rollbackguard.verdict.EvaluationState.Fired;
+import io.rollbackguard.verdict.EvaluationState.Observed;
+import io.rollbackguard.verdict.EvaluationState.Recommendation;
+import io.rollbackguard.verdict.VerdictEvent.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The decision of DESIGN.md §1 as a pure function: (policy, state, observation, now) → (state, verdict).
+ *
+ * <p>Samples exist only at rolloutStartedAt + k × interval. An observation stands for the latest sample time at or
+ * before {@code now}; sample times between the last one processed and that one were missed (the operator was down, or
+ * late by more than an interval) and count as inconclusive. A call between two sample times takes no sample: only the
+ * human annotations act, at once.
+ */
+public final class VerdictEngine {
+
+  private VerdictEngine() {}
+
+  public static Evaluation evaluate(Policy policy, EvaluationState given, Observation observation, long now) {
+    EvaluationState s = given.copy();
+    List<VerdictEvent> events = new ArrayList<>(2);
+    takeSamples(policy, s, observation, now, events);
+    applyAnnotations(policy, s, observation, now, events);
+    checkDeadline(s, now, events);
+    return new Evaluation(s, Findings.verdict(policy, s, now, events));
+  }
+
+  private static void takeSamples(Policy p, EvaluationState s, Observation observation, long now,
+      List<VerdictEvent> events) {
+    if (s.closedAs != null || now < s.rolloutStartedAt) {
+      return;
+    }
+    long current = (now - s.rolloutStartedAt) / p.intervalMillis();
+    long last = p.lastSample();
+    long upTo = Math.min(current, last);
+    for (long k = s.lastSample + 1; k <= upTo; k++) {
+      s.lastSample = k;
+      if (k < p.firstCountedSample()) {
+        continue;
+      }
+      long at = s.rolloutStartedAt + k * p.intervalMillis();
+      sample(p, s, k == current ? observation : null, at, events);
+      if (k == last) {
+        closeWindow(p, s, at, events);
+      }
+    }
+  }
+
+  /** One counted sample; {@code o} is null for a sample the operator could not take. */
+  private static void sample(Policy p, EvaluationState s, Observation o, long at, List<VerdictEvent> events) {
+    s.observed = read(p, o);
+    s.lastSampleTaken = o != null;
+    if (o != null) {
+      s.samplesTaken++;
+    }
+    for (String signal : p.usedMetricSignals()) {
+      Observed r = s.observed.get(signal);
+      if (r != null && r.conclusive()) {
+        s.conclusiveSamples.merge(signal, 1, Integer::sum);
+      }
+    }
+    for (Criterion c : p.criteria()) {
+      Observed r = s.observed.get(c.signal());
+      boolean breached = o != null && r != null && r.conclusive() && isBreached(c, r.value());
+      if (!breached) {
+        s.chains.remove(c.id());
+        continue;
+      }
+      long since = s.chains.computeIfAbsent(c.id(), id -> at);
+      if (!s.fired.containsKey(c.id()) && at - since >= c.holdForMillis()) {
+        s.fired.put(c.id(), new Fired(since, at));
+        s.breached = true;
+        raise(p, s, Levels.of(c.tier()), c.tier(), at, Findings.describe(c, r.value()), false, events);
+      }
+    }
+  }
+
+  private static boolean isBreached(Criterion c, double value) {
+    return c.condition() ? value > 0 : c.isBreachedBy(value);
+  }
+
+  /** Every signal a criterion or the no-data rule reads, with the traffic guard applied. */
+  private static Map<String, Observed> read(Policy p, Observation o) {
+    Map<String, Observed> out = new TreeMap<>();
+    for (String signal : p.usedMetricSignals()) {
+      out.put(signal, readMetric(p, o, signal));
+    }
+    for (Criterion c : p.criteria()) {
+      if (!out.containsKey(c.signal())) {
+        out.put(c.signal(), c.condition() ? readCondition(o, c.signal()) : readMetric(p, o, c.signal()));
+      }
+    }
+    return out;
+  }
+
+  private static Observed readMetric(Policy p, Observation o, String signal) {
+    if (o == null) {
+      return new Observed(null, "sample missed: the operator could not take it", null);
+    }
+    MetricReading r = o.metric(signal);
+    if (r == null) {
+      return new Observed(null, "no data", null);
+    }
+    if (!r.isConclusive()) {
+      return new Observed(null, r.reason(), r.query());
+    }
+    if (p.minRequestRate() > 0 && Signals.isTrafficGuarded(signal)) {
+      MetricReading traffic = o.metric(Signals.REQUEST_RATE);
+      if (traffic == null || !traffic.isConclusive()) {
+        return new Observed(r.value(), "request rate unknown (minRequestRate guard)", r.query());
+      }
+      if (traffic.value() < p.minRequestRate()) {
+        return new Observed(r.value(), "request rate " + Signals.format(Signals.REQUEST_RATE, traffic.value())
+            + " below minRequestRate " + Signals.format(Signals.REQUEST_RATE, p.minRequestRate()), r.query());
+      }
+    }
+    return new Observed(r.value(), null, r.query());
+  }
+
+  private static Observed readCondition(Observation o, String signal) {
+    if (o == null) {
+      return new Observed(null, "sample missed: the operator could not take it", null);
+    }
+    double v;
+    switch (signal) {
+      case Signals.SERVICE_DOWN: v = o.serviceDown() ? 1 : 0; break;
+      case Signals.ROLLOUT_STUCK: v = o.rolloutStuck() ? 1 : 0; break;
+      case Signals.CRASH_LOOPING: v = o.crashLoopingPods(); break;
+      default: throw new IllegalArgumentException("not a Kubernetes signal: " + signal);
+    }
+    return new Observed(v, null, null);
+  }
+
+  /**
+   * A window closes Stable only when every used metric signal (and, for a Kubernetes-only policy, the sampling itself)
+   * was conclusive at more than half of the counted samples and at the last one.
+   */
+  private static void closeWindow(Policy p, EvaluationState s, long at, List<VerdictEvent> events) {
+    if (s.breached) {
+      s.closedAs = Phase.Breached;
+      return;
+    }
+    String lacking = Findings.lackingData(p, s);
+    if (lacking == null || p.ignoreNoData()) {
+      s.closedAs = Phase.Stable;
+      events.add(new VerdictEvent(at, Type.ObservationPassed, "revision " + s.revision + " passed its window"
+          + (lacking == null ? "" : " without enough data (" + lacking + "; onNoData: Ignore)")));
+      return;
+    }
+    s.closedAs = Phase.Inconclusive;
+    events.add(new VerdictEvent(at, Type.ObservationInconclusive, "revision " + s.revision
+        + " closed its window without enough data: " + lacking));
+    raise(p, s, Levels.NO_DATA, null, at, "no data: " + lacking, false, events);
+  }
+
+  /**
+   * Latches a recommendation at {@code level}. A recommendation already at that level or higher stays as it is; after
+   * a dismissal only a higher level, or a new declaration, raises one again. An escalation keeps the earlier deadline
+   * when it is sooner.
+   */
+  private static void raise(Policy p, EvaluationState s, int level, Tier tier, long at, String reason,
+      boolean declared, List<VerdictEvent> events) {
+    Recommendation r = s.recommendation;
+    if (r != null ? level <= r.level() : (!declared && level <= s.dismissedLevel)) {
+      return;
+    }
+    Action action = Levels.action(level, tier, p.featureFlags());
+    Long within = tier == null ? null : p.decideWithinMillis().get(tier);
+    Long decideBy = within == null ? null : at + within;
+    if (r != null && r.decideBy() != null && (decideBy == null || r.decideBy() < decideBy)) {
+      decideBy = r.decideBy();
+    }
+    long actionSince = r != null && r.action() == action ? r.actionSince() : at;
+    s.recommendation = new Recommendation(level, tier, action, r == null ? at : r.raisedAt(), actionSince, decideBy,
+        reason, r != null && r.deadlinePassed() && java.util.Objects.equals(decideBy, r.decideBy()));
+    String message = action + (tier == null ? "" : " (" + tier + ")") + ": " + reason;
+    events.add(new VerdictEvent(at, r != null ? Type.Escalated : recommendationEvent(action), message));
+  }
+
+  private static Type recommendationEvent(Action action) {
+    switch (action) {
+      case RollbackImmediate:
+      case RollbackRapid: return Type.RollbackRecommended;
+      case DisableFeatureFlag: return Type.FeatureFlagRecommended;
+      default: return Type.EvaluationRecommended;
+    }
+  }
+
+  private static void applyAnnotations(Policy p, EvaluationState s, Observation o, long now,
+      List<VerdictEvent> events) {
+    applyDeclaration(p, s, blankToNull(o.declaration()), blankToNull(o.declarationNote()), now, events);
+    applyDismissal(s, blankToNull(o.dismissRevision()), now, events);
+    String ack = blankToNull(o.acknowledgement());
+    if (ack != null && !ack.equals(s.acknowledgementSeen)) {
+      events.add(new VerdictEvent(now, Type.Acknowledged, ack));
+    }
+    s.acknowledgementSeen = ack;
+  }
+
+  private static void applyDeclaration(Policy p, EvaluationState s, String value, String note, long now,
+      List<VerdictEvent> events) {
+    if (value == null) {
+      if (s.declaration != null) {
+        events.add(new VerdictEvent(now, Type.DeclarationCleared,
+            s.declaration.value() + " (revision " + s.declaration.revision() + ") removed"));
+      }
+      s.declaration = null;
+      s.unknownDeclarationSeen = null;
+      return;
+    }
+    Optional<Declaration> declared = Declaration.parse(value);
+    if (declared.isEmpty()) {
+      if (!value.equals(s.unknownDeclarationSeen)) {
+        events.add(new VerdictEvent(now, Type.DeclarationUnknown, "'" + value + "' is not a declaration; use one of "
+            + Declaration.knownValues()));
+      }
+      s.unknownDeclarationSeen = value;
+      s.declaration = null;
+      return;
+    }
+    BoundDeclaration bound = s.declaration;
+    if (bound == null || !bound.value().equals(value)) {
+      bind(p, s, declared.get(), note, now, events);
+    } else if (!bound.revision().equals(s.revision)) {
+      if (!s.revision.equals(s.declarationNotAppliedFor)) {
+        s.declarationNotAppliedFor = s.revision;
+        events.add(new VerdictEvent(now, Type.DeclarationNotApplied, value + " was declared against revision "
+            + bound.revision() + ", not applied to revision " + s.revision
+            + "; remove the annotation and set it again to declare against this revision"));
+      }
+    } else if (note != null && !note.equals(bound.note())) {
+      s.declaration = new BoundDeclaration(bound.value(), note, bound.revision(), bound.at());
+      events.add(new VerdictEvent(now, Type.DeclarationNote, note));
+    }
+  }
+
+  private static void bind(Policy p, EvaluationState s, Declaration d, String note, long now,
+      List<VerdictEvent> events) {
+    s.declaration = new BoundDeclaration(d.value(), note, s.revision, now);
+    s.breached = true;
+    String reason = "declared " + d.value() + (note == null ? "" : ": " + note);
+    events.add(new VerdictEvent(now, Type.Declared, reason + " (revision " + s.revision + ")"));
+    raise(p, s, Levels.of(d.tier()), d.tier(), now, reason, true, events);
+  }
+
+  private static void applyDismissal(EvaluationState s, String value, long now, List<VerdictEvent> events) {
+    if (value != null && !value.equals(s.dismissSeen) && value.equals(s.revision) && s.recommendation != null) {
+      Recommendation r = s.recommendation;
+      s.dismissedLevel = Math.max(s.dismissedLevel, r.level());
+      s.recommendation = null;
+      events.add(new VerdictEvent(now, Type.Dismissed, r.action() + " for revision " + s.revision + " dismissed"));
+    }
+    s.dismissSeen = value;
+  }
+
+  private static void checkDeadline(EvaluationState s, long now, List<VerdictEvent> events) {
+    Recommendation r = s.recommendation;
+    if (r != null && r.decideBy() != null && !r.deadlinePassed() && now >= r.decideBy()) {
+      s.recommendation = new Recommendation(r.level(), r.tier(), r.action(), r.raisedAt(), r.actionSince(),
+          r.decideBy(), r.reason(), true);
+      events.add(new VerdictEvent(now, Type.DeadlinePassed, r.action() + " was to be decided by now"));
+    }
+  }
+
+  private static String blankToNull(String v) {
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+}

@@ -1,0 +1,21 @@
+package io.rollbackguard.verdict;
+
+/** A transition the verdict made, for the timeline and Kubernetes Events. */
+public record VerdictEvent(long at, Type type, String message) {
+  public enum Type {
+    RollbackRecommended,
+    FeatureFlagRecommended,
+    EvaluationRecommended,
+    Escalated,
+    ObservationPassed,
+    ObservationInconclusive,
+    Declared,
+    DeclarationNote,
+    DeclarationCleared,
+    DeclarationNotApplied,
+    DeclarationUnknown,
+    Dismissed,
+    Acknowledged,
+    DeadlinePassed
+  }
+}
