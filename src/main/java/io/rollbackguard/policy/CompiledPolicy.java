@@ -1,0 +1,27 @@
+package io.rollbackguard.policy;
+
+import io.rollbackguard.procedure.ProcedureOptions;
+import io.rollbackguard.verdict.Policy;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A policy as the engine runs it, or why it cannot run.
+ *
+ * @param policy null when there are problems
+ * @param procedure null when there are problems
+ */
+public record CompiledPolicy(Policy policy, ProcedureOptions procedure, List<PolicyProblem> problems) {
+  public CompiledPolicy {
+    problems = List.copyOf(problems);
+  }
+
+  public boolean valid() {
+    return problems.isEmpty();
+  }
+
+  /** All problems on one line each, joined for a status message. */
+  public String problemsText() {
+    return problems.stream().map(PolicyProblem::toString).collect(Collectors.joining("; "));
+  }
+}

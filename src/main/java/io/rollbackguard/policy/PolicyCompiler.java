@@ -1,0 +1,226 @@
+package io.rollbackguard.policy;
+
+import io.rollbackguard.api.spec.ConditionCriterionSpec;
+import io.rollbackguard.api.spec.CustomCriterionSpec;
+import io.rollbackguard.api.spec.MetricCriterionSpec;
+import io.rollbackguard.api.spec.ObservationSpec;
+import io.rollbackguard.api.spec.RollbackPolicySpec;
+import io.rollbackguard.api.spec.SignalsSpec;
+import io.rollbackguard.api.spec.TierSpec;
+import io.rollbackguard.api.spec.TiersSpec;
+import io.rollbackguard.policy.DefaultCriteria.Default;
+import io.rollbackguard.procedure.ProcedureOptions;
+import io.rollbackguard.verdict.Criterion;
+import io.rollbackguard.verdict.DurationFormat;
+import io.rollbackguard.verdict.Policy;
+import io.rollbackguard.verdict.Signals;
+import io.rollbackguard.verdict.Tier;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Merges a policy with the default criteria and validates the result: the one implementation the operator, lint and
+ * test share. Every problem names its field.
+ */
+public final class PolicyCompiler {
+  private static final Tier[] BY_SEVERITY = {Tier.immediate, Tier.rapid, Tier.evaluate};
+  private static final List<String> METRIC_KEYS = List.of(Signals.ERROR_RATE, Signals.LATENCY_P95);
+  private static final List<String> CONDITION_KEYS =
+      List.of(Signals.SERVICE_DOWN, Signals.ROLLOUT_STUCK, Signals.CRASH_LOOPING);
+
+  private PolicyCompiler() {}
+
+  /**
+   * @param metricsConfiguredElsewhere whether a Prometheus URL comes from outside the policy (run --prometheus-url,
+   *     PROMETHEUS_URL, or a policy test that gives metric series)
+   */
+  public static CompiledPolicy compile(RollbackPolicySpec spec, boolean metricsConfiguredElsewhere) {
+    Problems problems = new Problems();
+    if (spec == null) {
+      problems.add("spec", "required");
+      return new CompiledPolicy(null, null, problems.list);
+    }
+    SpecChecks.selector(spec.selector, problems);
+    boolean metrics = metricsConfiguredElsewhere || (spec.prometheus != null && spec.prometheus.url != null);
+    SpecChecks.prometheus(spec.prometheus, problems);
+    Set<String> knownSignals = knownSignals(spec.signals, problems);
+
+    ObservationSpec obs = spec.observation == null ? new ObservationSpec() : spec.observation;
+    long initialDelay = problems.duration("spec.observation.initialDelay", obs.initialDelay,
+        DefaultCriteria.INITIAL_DELAY_MILLIS);
+    long window = problems.duration("spec.observation.window", obs.window, DefaultCriteria.WINDOW_MILLIS);
+    long interval = problems.duration("spec.observation.interval", obs.interval, DefaultCriteria.INTERVAL_MILLIS);
+    checkTiming(initialDelay, window, interval, problems);
+    double minRequestRate = obs.minRequestRate == null ? 0 : obs.minRequestRate;
+    if (minRequestRate < 0 || !Double.isFinite(minRequestRate)) {
+      problems.add("spec.observation.minRequestRate", "must be a number of requests per second, 0 or more");
+    }
+
+    TiersSpec tiers = spec.tiers == null ? new TiersSpec() : spec.tiers;
+    List<Criterion> criteria = new ArrayList<>();
+    Map<Tier, Long> decideWithin = new EnumMap<>(Tier.class);
+    for (Tier tier : BY_SEVERITY) {
+      TierSpec t = tierSpec(tiers, tier);
+      String path = "spec.tiers." + tier;
+      long within = problems.duration(path + ".decideWithin", t == null ? null : t.decideWithin,
+          tier.defaultDecideWithin() == null ? -1 : tier.defaultDecideWithin().toMillis());
+      if (within >= 0) {
+        decideWithin.put(tier, within);
+      }
+      mergeTier(tier, t, path, knownSignals, criteria, problems);
+    }
+    SpecChecks.tierOrder(criteria, decideWithin, problems);
+    ProcedureOptions procedure = SpecChecks.procedure(spec.procedure, problems);
+
+    if (!metrics) {
+      criteria.removeIf(c -> !c.condition());
+    }
+    Set<String> used = new LinkedHashSet<>();
+    if (metrics) {
+      criteria.stream().filter(c -> !c.condition()).forEach(c -> used.add(c.signal()));
+      if (minRequestRate > 0) {
+        used.add(Signals.REQUEST_RATE);
+      }
+    }
+    if (!problems.list.isEmpty()) {
+      return new CompiledPolicy(null, null, problems.list);
+    }
+    Policy policy = new Policy(initialDelay, window, interval, minRequestRate,
+        obs.onNoData == ObservationSpec.OnNoData.Ignore, metrics, criteria, decideWithin, used,
+        !procedure.featureFlags().isEmpty());
+    return new CompiledPolicy(policy, procedure, List.of());
+  }
+
+  private static void checkTiming(long initialDelay, long window, long interval, Problems problems) {
+    if (interval >= 0 && interval < DefaultCriteria.MIN_INTERVAL_MILLIS) {
+      problems.add("spec.observation.interval", "must be at least 1s");
+    }
+    if (window == 0) {
+      problems.add("spec.observation.window", "must be longer than 0s");
+    } else if (window > 0 && interval > 0 && window < interval) {
+      problems.add("spec.observation.window", "must be at least one interval ("
+          + DurationFormat.format(interval) + ")");
+    }
+    if (initialDelay > 0 && window > 0 && initialDelay >= window) {
+      problems.add("spec.observation.initialDelay", "must be shorter than the window ("
+          + DurationFormat.format(window) + ")");
+    }
+  }
+
+  private static Set<String> knownSignals(SignalsSpec signals, Problems problems) {
+    Set<String> known = new LinkedHashSet<>(List.of(Signals.ERROR_RATE, Signals.LATENCY_P95, Signals.REQUEST_RATE));
+    if (signals == null) {
+      return known;
+    }
+    problems.duration("spec.signals.rateWindow", signals.rateWindow, 60_000);
+    if (signals.groupBy != null && !signals.groupBy.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+      problems.add("spec.signals.groupBy", "'" + signals.groupBy + "' is not a Prometheus label name");
+    }
+    if (signals.custom != null) {
+      for (int i = 0; i < signals.custom.size(); i++) {
+        SignalsSpec.CustomSignalSpec c = signals.custom.get(i);
+        String path = "spec.signals.custom[" + i + "]";
+        if (c == null || c.name == null || c.name.isBlank()) {
+          problems.add(path + ".name", "required");
+        } else if (!known.add(c.name)) {
+          problems.add(path + ".name", "'" + c.name + "' is defined twice (or shadows a built-in signal)");
+        }
+        if (c != null && (c.query == null || c.query.isBlank())) {
+          problems.add(path + ".query", "required");
+        }
+      }
+    }
+    return known;
+  }
+
+  private static TierSpec tierSpec(TiersSpec tiers, Tier tier) {
+    switch (tier) {
+      case immediate: return tiers.immediate;
+      case rapid: return tiers.rapid;
+      default: return tiers.evaluate;
+    }
+  }
+
+  /** A criterion the tier names replaces the default whole; {disabled: true} removes it. */
+  private static void mergeTier(Tier tier, TierSpec t, String path, Set<String> knownSignals, List<Criterion> out,
+      Problems problems) {
+    for (String key : CONDITION_KEYS) {
+      ConditionCriterionSpec named = t == null ? null : condition(t, key);
+      Default d = DefaultCriteria.find(tier, key);
+      if (named != null) {
+        if (!Boolean.TRUE.equals(named.disabled)) {
+          long holdFor = problems.duration(path + "." + key + ".for", named.holdFor, 0);
+          out.add(Criterion.condition(tier, key, Math.max(holdFor, 0)));
+        }
+      } else if (d != null) {
+        out.add(Criterion.condition(tier, key, d.holdForMillis()));
+      }
+    }
+    for (String key : METRIC_KEYS) {
+      MetricCriterionSpec named = t == null ? null : (key.equals(Signals.ERROR_RATE) ? t.errorRate : t.latencyP95);
+      Default d = DefaultCriteria.find(tier, key);
+      if (named != null) {
+        if (!Boolean.TRUE.equals(named.disabled)) {
+          Criterion c = Thresholds.metric(tier + "/" + key, tier, key, named, path + "." + key, problems);
+          if (c != null) {
+            out.add(c);
+          }
+        }
+      } else if (d != null) {
+        out.add(Criterion.metric(tier + "/" + key, tier, key, true, d.threshold(), d.thresholdText(),
+            d.holdForMillis()));
+      }
+    }
+    if (t != null && t.custom != null) {
+      for (int i = 0; i < t.custom.size(); i++) {
+        CustomCriterionSpec c = t.custom.get(i);
+        String cpath = path + ".custom[" + i + "]";
+        if (c == null || c.signal == null || c.signal.isBlank()) {
+          problems.add(cpath + ".signal", "required");
+        } else if (!knownSignals.contains(c.signal)) {
+          problems.add(cpath + ".signal", "unknown signal '" + c.signal + "'; known: " + String.join(", ", knownSignals));
+        } else if (!Boolean.TRUE.equals(c.disabled)) {
+          Criterion criterion = Thresholds.metric(tier + "/custom/" + i + "/" + c.signal, tier, c.signal, c, cpath,
+              problems);
+          if (criterion != null) {
+            out.add(criterion);
+          }
+        }
+      }
+    }
+  }
+
+  private static ConditionCriterionSpec condition(TierSpec t, String key) {
+    switch (key) {
+      case Signals.SERVICE_DOWN: return t.serviceDown;
+      case Signals.ROLLOUT_STUCK: return t.rolloutStuck;
+      default: return t.crashLooping;
+    }
+  }
+
+  /** Collects problems; parses durations, reporting those that are malformed. */
+  static final class Problems {
+    final List<PolicyProblem> list = new ArrayList<>();
+
+    void add(String path, String message) {
+      list.add(new PolicyProblem(path, message));
+    }
+
+    /** The duration in milliseconds, {@code fallback} when absent, -1 (and a problem) when malformed. */
+    long duration(String path, String text, long fallback) {
+      if (text == null) {
+        return fallback;
+      }
+      long millis = DurationFormat.parseMillis(text);
+      if (millis < 0) {
+        add(path, "'" + text + "' is not a duration (use e.g. 30s, 1m30s, 1500ms)");
+      }
+      return millis;
+    }
+  }
+
+}
