@@ -1,0 +1,39 @@
+package io.rollbackguard.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The one jar's entry point. Exit codes, every command: 0 ok, 1 problems found, 2 bad input or usage, 3 unreachable. */
+@Command(name = "rollback-guard", mixinStandardHelpOptions = true, version = "rollback-guard 0.1.0",
+    description = "Guards Deployment rollouts and advises on rollbacks; never executes one.",
+    subcommands = {TestCommand.class, CommandLine.HelpCommand.class})
+public final class RollbackGuard {
+  public static final int OK = 0;
+  public static final int PROBLEMS = 1;
+  public static final int INVALID = 2;
+  public static final int UNREACHABLE = 3;
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code; never throws. */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new RollbackGuard());
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      boolean verbose = parsed.hasMatchedOption("--verbose")
+          || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+      line.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      if (verbose) {
+        e.printStackTrace(line.getErr());
+      }
+      return INVALID;
+    });
+    return cli.execute(args);
+  }
+}
