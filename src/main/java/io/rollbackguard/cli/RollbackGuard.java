@@ -24,7 +24,13 @@ public final class RollbackGuard {
 
   /** Runs a command line and returns its exit code; never throws. */
   public static int execute(String... args) {
+    return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new RollbackGuard());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       boolean verbose = parsed.hasMatchedOption("--verbose")
           || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));

@@ -1,0 +1,102 @@
+package io.rollbackguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestCommandTest {
+  @TempDir Path dir;
+
+  private static final String POLICY = "apiVersion: rollbackguard.io/v1alpha1\nkind: RollbackPolicy\n"
+      + "metadata: {name: checkout, namespace: shop}\nspec:\n  selector: {matchLabels: {app: checkout}}\n";
+
+  private Path write(String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private Path testFile(String expect) throws IOException {
+    write("checkout.yaml", POLICY);
+    return write("checkout.test.yaml", "policy: checkout.yaml\ntests:\n"
+        + "  - name: spike\n    interval: 30s\n"
+        + "    deployment: {name: checkout, namespace: shop, revision: 7, stableRevision: 6}\n"
+        + "    series:\n      errorRate: [0.06, 0.06, 0.07]\n      latencyP95: [0.1, 0.1, 0.1]\n"
+        + "    expect: " + expect + "\n");
+  }
+
+  @Test
+  void everyExampleInTheRepositoryPasses() {
+    CliRun run = CliRun.of("test", "examples");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).doesNotContain("FAIL").containsPattern("(?m)^[1-9][0-9]* passed, 0 failed$");
+  }
+
+  @Test
+  void aPassingTestPrintsPassAndTheCount() throws IOException {
+    CliRun run = CliRun.of("test", testFile("{action: RollbackImmediate, firstActionAt: 60s, decideBy: 6m, "
+        + "procedureContains: ['--to-revision=6']}").toString());
+    assertThat(run.out()).isEqualTo("PASS spike\n1 passed, 0 failed\n");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void aWrongExpectationFailsWithEveryMismatchAndTheFindings() throws IOException {
+    CliRun run = CliRun.of("test", testFile("{action: RollbackRapid, decideBy: 32m, firstActionAt: 30s}").toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("FAIL spike: expected action RollbackRapid, got RollbackImmediate",
+        "expected decideBy 32m, got 6m", "expected RollbackRapid first at 30s, got never",
+        "findings: immediate Fired error rate 7% > 5% for 1m since 0s");
+    assertThat(run.out()).endsWith("0 passed, 1 failed\n");
+  }
+
+  @Test
+  void aMalformedTestFileExitsTwoNamingTheFile() throws IOException {
+    write("checkout.yaml", POLICY);
+    Path bad = write("bad.test.yaml", "policy: checkout.yaml\ntests:\n  - name: x\n    deployment: {name: c}\n"
+        + "    series: {errorRate: [0.1, lots]}\n    expect: {action: None}\n");
+    CliRun run = CliRun.of("test", bad.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(bad.toString(), "tests[0].series.errorRate[1]: 'lots' is not a number");
+  }
+
+  @Test
+  void anUnknownSeriesNameIsInvalidNotSilentlyNoData() throws IOException {
+    write("checkout.yaml", POLICY);
+    Path bad = write("typo.test.yaml", "policy: checkout.yaml\ntests:\n  - name: x\n    deployment: {name: c}\n"
+        + "    series: {errorrate: [0.1]}\n    expect: {action: None}\n");
+    CliRun run = CliRun.of("test", bad.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("series.errorrate: unknown signal");
+  }
+
+  @Test
+  void anInvalidPolicyExitsTwoNamingThePolicyFile() throws IOException {
+    write("checkout.yaml", POLICY + "  observation: {window: forever}\n");
+    Path test = write("t.test.yaml", "policy: checkout.yaml\ntests:\n  - name: x\n    deployment: {name: c}\n"
+        + "    series: {availableReplicas: [1]}\n    expect: {action: None}\n");
+    CliRun run = CliRun.of("test", test.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("checkout.yaml: spec.observation.window: 'forever' is not a duration");
+  }
+
+  @Test
+  void anInvalidFileWinsOverAFailedTest() throws IOException {
+    Path failing = testFile("{action: None}");
+    Path missing = dir.resolve("missing.test.yaml");
+    CliRun run = CliRun.of("test", failing.toString(), missing.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).contains("FAIL spike", "0 passed, 1 failed");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(CliRun.of("test").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("no-such-command").exitCode()).isEqualTo(2);
+  }
+}
