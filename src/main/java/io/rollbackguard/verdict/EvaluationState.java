@@ -82,6 +82,41 @@ public class EvaluationState {
     return s;
   }
 
+  /**
+   * A revision adopted as the stable baseline (first seen with its rollout complete): no window to observe, but
+   * declarations still act on it.
+   */
+  public static EvaluationState adopted(String revision, long at) {
+    EvaluationState s = forRollout(null, revision, at);
+    s.closedAs = Phase.Stable;
+    return s;
+  }
+
+  /** Whether samples may still be taken for this revision. */
+  public boolean windowOpen() {
+    return closedAs == null;
+  }
+
+  /**
+   * What a closed, quiet window still needs (its revision, how it closed, the annotations seen), without the
+   * per-signal detail: keeps the status of a policy over many stable Deployments small.
+   */
+  public EvaluationState summary() {
+    EvaluationState s = new EvaluationState();
+    s.revision = revision;
+    s.rolloutStartedAt = rolloutStartedAt;
+    s.lastSample = lastSample;
+    s.closedAs = closedAs;
+    s.breached = breached;
+    s.dismissedLevel = dismissedLevel;
+    s.dismissSeen = dismissSeen;
+    s.declaration = declaration;
+    s.declarationNotAppliedFor = declarationNotAppliedFor;
+    s.unknownDeclarationSeen = unknownDeclarationSeen;
+    s.acknowledgementSeen = acknowledgementSeen;
+    return s;
+  }
+
   public EvaluationState copy() {
     EvaluationState c = new EvaluationState();
     c.revision = revision;

@@ -3,6 +3,7 @@ package io.rollbackguard.api.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.rollbackguard.procedure.Procedure;
+import io.rollbackguard.rollout.RolloutTracking;
 import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.Phase;
@@ -32,6 +33,9 @@ public class DeploymentStatus {
 
   @JsonPropertyDescription("What a restarted operator needs to resume the window.")
   public EvaluationState evaluation;
+
+  @JsonPropertyDescription("The revision tracked and the stable one, by pod-template hash.")
+  public RolloutTracking tracking;
 
   @JsonPropertyDescription("The first event of each kind, plus the latest 20.")
   public List<TimelineEntry> timeline = new ArrayList<>();

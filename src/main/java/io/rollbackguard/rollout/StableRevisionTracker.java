@@ -1,0 +1,85 @@
+package io.rollbackguard.rollout;
+
+import java.util.Map;
+
+/**
+ * Tells a new rollout from a rollback and from nothing new, and keeps the stable revision: the last one that passed
+ * its own window, identified by pod-template hash because `kubectl rollout undo` re-numbers revisions.
+ */
+public final class StableRevisionTracker {
+
+  public enum Kind {
+    /** Nothing to evaluate yet: the controller has not set a revision or created its ReplicaSet. */
+    Waiting,
+    /** Same revision as before. */
+    Unchanged,
+    /** First seen with its rollout complete: its revision is the stable baseline, no window. */
+    Adopted,
+    /** A new template rolled out: a window opens. */
+    RolloutStarted,
+    /** The stable template came back under a new revision number: a fresh window verifies it. */
+    RolledBack
+  }
+
+  /** @param startedAt when the window opened (epoch millis), for RolloutStarted and RolledBack */
+  public record Change(Kind kind, RolloutTracking tracking, long startedAt) {}
+
+  private StableRevisionTracker() {}
+
+  public static Change track(RolloutTracking previous, RolloutSnapshot s, long now) {
+    if (s.revision() == null || s.podTemplateHash() == null) {
+      return new Change(Kind.Waiting, previous, now);
+    }
+    if (previous == null) {
+      if (s.complete()) {
+        RolloutTracking t = new RolloutTracking(s.revision(), s.podTemplateHash(), null, null, null, null)
+            .promoted(s.containers());
+        return new Change(Kind.Adopted, t, now);
+      }
+      RolloutTracking t = new RolloutTracking(s.revision(), s.podTemplateHash(), null, null, null, null);
+      return new Change(Kind.RolloutStarted, t, startedAt(s, now));
+    }
+    Long stableRevision = stableRevisionNow(previous, s);
+    if (previous.podTemplateHash().equals(s.podTemplateHash())) {
+      RolloutTracking t = new RolloutTracking(s.revision(), s.podTemplateHash(), stableRevision,
+          previous.stablePodTemplateHash(), previous.stableContainers(), previous.restarts());
+      return new Change(Kind.Unchanged, t, now);
+    }
+    RolloutTracking t = new RolloutTracking(s.revision(), s.podTemplateHash(), stableRevision,
+        previous.stablePodTemplateHash(), previous.stableContainers(), null);
+    if (s.podTemplateHash().equals(previous.stablePodTemplateHash())) {
+      // The ReplicaSet is the old stable one, so its creation time says nothing about this rollout.
+      return new Change(Kind.RolledBack, t, now);
+    }
+    return new Change(Kind.RolloutStarted, t, startedAt(s, now));
+  }
+
+  /** The stable revision's number as the history says now; the remembered one once it has left history. */
+  private static Long stableRevisionNow(RolloutTracking previous, RolloutSnapshot s) {
+    RolloutSnapshot.HistoryEntry e = previous.stablePodTemplateHash() == null ? null
+        : s.history().get(previous.stablePodTemplateHash());
+    return e != null ? Long.valueOf(e.revision()) : previous.stableRevision();
+  }
+
+  public static boolean stableInHistory(RolloutTracking t, RolloutSnapshot s) {
+    return t != null && t.stablePodTemplateHash() != null && s.history().containsKey(t.stablePodTemplateHash());
+  }
+
+  /** The new ReplicaSet's creation, when the operator saw it late; never in the future. */
+  private static long startedAt(RolloutSnapshot s, long now) {
+    Long created = s.revisionCreatedAt();
+    return created == null ? now : Math.min(created, now);
+  }
+
+  /** Container to image of the stable revision: remembered, or read from its ReplicaSet while in history. */
+  public static Map<String, String> stableContainers(RolloutTracking t, RolloutSnapshot s) {
+    if (t == null || t.stablePodTemplateHash() == null) {
+      return Map.of();
+    }
+    RolloutSnapshot.HistoryEntry e = s.history().get(t.stablePodTemplateHash());
+    if (e != null && !e.containers().isEmpty()) {
+      return e.containers();
+    }
+    return t.stableContainers() == null ? Map.of() : t.stableContainers();
+  }
+}
