@@ -61,7 +61,7 @@ final class PolicyStatusAssembler {
     }
     s.action = (worst == null ? Action.None : worst.action).name();
     s.decideBy = decideBy;
-    s.reason = reason(s.deployments, worst, verdicts, targets);
+    s.reason = reason(s.deployments, worst);
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(previous, READY, "True", "Enforced",
         "policy valid; " + targets.size() + (targets.size() == 1 ? " Deployment" : " Deployments") + " selected",
@@ -74,13 +74,12 @@ final class PolicyStatusAssembler {
     return s;
   }
 
-  private static String reason(List<DeploymentStatus> sorted, DeploymentStatus worst, List<Verdict> verdicts,
-      List<DeploymentStatus> targets) {
+  private static String reason(List<DeploymentStatus> sorted, DeploymentStatus worst) {
     if (sorted.isEmpty()) {
       return "no Deployment matches the selector";
     }
     if (worst != null && worst.action != Action.None) {
-      return worst.name + ": " + verdictOf(worst, verdicts, targets).reason();
+      return worst.name + ": " + worst.reason;
     }
     for (DeploymentStatus d : sorted) {
       if (d.phase == Phase.Observing || d.phase == Phase.Pending) {
@@ -89,10 +88,6 @@ final class PolicyStatusAssembler {
     }
     long stable = sorted.stream().filter(d -> d.phase == Phase.Stable).count();
     return stable == sorted.size() ? "all " + stable + " stable" : stable + " of " + sorted.size() + " stable";
-  }
-
-  private static Verdict verdictOf(DeploymentStatus d, List<Verdict> verdicts, List<DeploymentStatus> targets) {
-    return verdicts.get(targets.indexOf(d));
   }
 
   private static Condition metrics(RollbackPolicyStatus previous, List<DeploymentStatus> targets,

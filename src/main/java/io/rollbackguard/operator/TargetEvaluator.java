@@ -104,6 +104,7 @@ public final class TargetEvaluator {
     d.revision = tracking.revision();
     d.phase = v.phase();
     d.action = v.action();
+    d.reason = v.reason();
     d.stableRevision = tracking.stableRevision();
     d.tracking = tracking;
     d.timeline = Timeline.append(previous == null ? List.of() : previous.timeline, added);

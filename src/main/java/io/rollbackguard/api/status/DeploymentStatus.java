@@ -19,6 +19,8 @@ public class DeploymentStatus {
   public Phase phase;
   public Action action;
   public Tier tier;
+  @JsonPropertyDescription("One line: why this action, or where the window stands.")
+  public String reason;
   public String decideBy;
   public String rolloutStartedAt;
   public String observeUntil;

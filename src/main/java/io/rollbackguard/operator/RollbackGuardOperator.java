@@ -1,0 +1,81 @@
+package io.rollbackguard.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The operator wired in one place, used alike by `run`, `demo` and the ITs. */
+public final class RollbackGuardOperator implements AutoCloseable {
+  /** Two cores: two reconciles at once keep one core for informers and the HTTP client. */
+  static final int RECONCILE_THREADS = 2;
+
+  private final Operator operator;
+  private final PrometheusMeterRegistry registry;
+  private final HealthServer health;
+  private volatile boolean started;
+
+  private RollbackGuardOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    operator = new Operator(o -> o.withKubernetesClient(client)
+        // The Fabric8 mock server has no server-side apply; status is written by StatusRecorder anyway.
+        .withUseSSAToPatchPrimaryResource(false)
+        .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+        .withCloseClientOnStop(false)
+        .withCacheSyncTimeout(Duration.ofSeconds(60))
+        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry)));
+    RollbackPolicyReconciler reconciler = new RollbackPolicyReconciler(settings, clock, new StatusRecorder(client),
+        new EventRecorder(client), new RecommendationGauges(registry));
+    operator.register(reconciler, c -> {
+      if (settings.namespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.namespaces());
+      }
+    });
+    try {
+      health = settings.port() > 0 ? new HealthServer(settings.port(), registry, this::ready) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve metrics and health on port " + settings.port(), e);
+    }
+  }
+
+  /** Starts the operator; returns once its informers are synced. */
+  public static RollbackGuardOperator start(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    RollbackGuardOperator o = new RollbackGuardOperator(client, settings, clock);
+    o.operator.start();
+    o.started = true;
+    return o;
+  }
+
+  public boolean ready() {
+    return started && new RuntimeInfo(operator).allEventSourcesAreHealthy();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public int healthPort() {
+    return health == null ? 0 : health.port();
+  }
+
+  public void installShutdownHook() {
+    operator.installShutdownHook(Duration.ofSeconds(5));
+  }
+
+  @Override
+  public void close() {
+    started = false;
+    operator.stop();
+    if (health != null) {
+      health.close();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.rollbackguard.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.rollbackguard.TestingPolicies;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.cli.demo.EmbeddedKubernetes;
+import io.rollbackguard.cli.demo.SimulatedCluster;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+
+/** The real operator against the embedded API server, with a simulated Deployment controller. */
+final class OperatorHarness implements AutoCloseable {
+  static final String NS = "shop";
+  static final String FAST = "  observation: {window: 3s, interval: 1s}\n";
+
+  final EmbeddedKubernetes k8s = EmbeddedKubernetes.start();
+  final KubernetesClient client = k8s.client();
+  final SimulatedCluster cluster = new SimulatedCluster(client);
+  RollbackGuardOperator operator;
+
+  OperatorHarness startOperator() {
+    operator = RollbackGuardOperator.start(k8s.newOperatorClient(), new OperatorSettings(Set.of(), null, null, 0),
+        Clock.systemUTC());
+    return this;
+  }
+
+  void stopOperator() {
+    operator.close();
+    operator = null;
+  }
+
+  RollbackPolicy createPolicy(String name, String app, String specBody) {
+    RollbackPolicy p = TestingPolicies.manifest(specBody);
+    p.getMetadata().setName(name);
+    p.getMetadata().setNamespace(NS);
+    p.getSpec().selector.setMatchLabels(Map.of("app", app));
+    return client.resources(RollbackPolicy.class).resource(p).create();
+  }
+
+  RollbackPolicy policy(String name) {
+    return client.resources(RollbackPolicy.class).inNamespace(NS).withName(name).get();
+  }
+
+  DeploymentStatus target(String policy, String deployment) {
+    RollbackPolicy p = policy(policy);
+    if (p == null || p.getStatus() == null || p.getStatus().deployments == null) {
+      return null;
+    }
+    return p.getStatus().deployments.stream().filter(d -> deployment.equals(d.name)).findFirst().orElse(null);
+  }
+
+  @Override
+  public void close() {
+    if (operator != null) {
+      operator.close();
+    }
+    k8s.close();
+  }
+}
