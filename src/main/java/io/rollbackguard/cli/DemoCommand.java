@@ -1,0 +1,142 @@
+package io.rollbackguard.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.status.TimelineEntry;
+import io.rollbackguard.cli.demo.EmbeddedKubernetes;
+import io.rollbackguard.cli.demo.SimulatedCluster;
+import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
+import io.rollbackguard.operator.OperatorSettings;
+import io.rollbackguard.operator.RollbackGuardOperator;
+import io.rollbackguard.policy.PolicyYaml;
+import io.rollbackguard.procedure.Procedure;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "The whole loop with no cluster: an embedded Kubernetes API, the real operator, a scripted bad"
+        + " rollout, printed as kubectl would print it.",
+    footer = {"", "Example:", "  java -jar target/rollback-guard.jar demo"})
+final class DemoCommand implements Callable<Integer> {
+  static final String NS = "shop";
+  static final String POLICY = """
+      apiVersion: rollbackguard.io/v1alpha1
+      kind: RollbackPolicy
+      metadata: {name: checkout, namespace: shop}
+      spec:
+        selector: {matchLabels: {app: checkout}}
+        observation: {window: 3s, interval: 1s}   # short, for the demo; 15m and 30s by default
+        procedure:
+          extraSteps: ["Update the status page", "Schedule the post-mortem within 48h"]
+      """;
+  private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
+
+  @Spec CommandSpec spec;
+  private PrintWriter out;
+
+  @Override
+  public Integer call() throws Exception {
+    out = spec.commandLine().getOut();
+    try (EmbeddedKubernetes k8s = EmbeddedKubernetes.start();
+        KubernetesClient operatorClient = k8s.newOperatorClient();
+        RollbackGuardOperator operator = RollbackGuardOperator.start(operatorClient,
+            new OperatorSettings(Set.of(NS), null, null, 0), Clock.systemUTC())) {
+      KubernetesClient client = k8s.client();
+      SimulatedCluster cluster = new SimulatedCluster(client);
+      say("An embedded Kubernetes API is up at " + k8s.url() + "; the operator is connected to it over HTTP.");
+      client.resources(RollbackPolicy.class).resource(PolicyYaml.parse(POLICY)).create();
+      cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 3, Map.of("app", "registry.example/checkout:v1.0.0"));
+      step(client, "kubectl apply -f checkout-policy.yaml  # guards app=checkout; checkout runs revision 1",
+          d -> d.phase != null && d.phase.name().equals("Stable") && d.revision == 1);
+
+      cluster.rollout(NS, "checkout", Map.of("app", "registry.example/checkout:v2.0.0"), Pods.Ready);
+      step(client, "kubectl set image deployment/checkout app=registry.example/checkout:v2.0.0  # revision 2",
+          d -> d.revision == 2 && d.phase.name().equals("Observing"));
+      step(client, "# ... revision 2 passes its window: it is the stable revision now",
+          d -> d.revision == 2 && d.phase.name().equals("Stable"));
+
+      cluster.rollout(NS, "checkout", Map.of("app", "registry.example/checkout:v2.1.0"), Pods.CrashLooping);
+      step(client, "kubectl set image deployment/checkout app=registry.example/checkout:v2.1.0  # revision 3,"
+          + " its pods crash-loop", d -> d.revision == 3 && d.action.name().equals("RollbackRapid"));
+
+      cluster.annotate(NS, "checkout", "rollbackguard.io/declare-note", "card numbers in the logs");
+      cluster.annotate(NS, "checkout", "rollbackguard.io/declare", "security-flaw");
+      DeploymentStatus last = step(client, "kubectl annotate deployment/checkout -n shop "
+          + "rollbackguard.io/declare=security-flaw rollbackguard.io/declare-note='card numbers in the logs'",
+          d -> d.action.name().equals("RollbackImmediate"));
+
+      printProcedure(last);
+      printTimeline(last);
+      return RollbackGuard.OK;
+    } catch (StepTimeout e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return RollbackGuard.PROBLEMS;
+    }
+  }
+
+  private void say(String line) {
+    out.println(line);
+    out.flush();
+  }
+
+  /** Prints the command, waits until the operator has written what the step expects, prints `kubectl get rbp`. */
+  private DeploymentStatus step(KubernetesClient client, String command, Predicate<DeploymentStatus> done)
+      throws InterruptedException, StepTimeout {
+    say("");
+    say("$ " + command);
+    Instant deadline = Instant.now().plus(STEP_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      RollbackPolicy p = client.resources(RollbackPolicy.class).inNamespace(NS).withName("checkout").get();
+      DeploymentStatus d = p == null || p.getStatus() == null || p.getStatus().deployments == null ? null
+          : p.getStatus().deployments.stream().filter(t -> "checkout".equals(t.name)).findFirst().orElse(null);
+      if (d != null && d.revision != null && d.phase != null && d.action != null && done.test(d)) {
+        say("$ kubectl get rbp -n shop");
+        out.print(KubectlTable.render(List.of(p), Instant.now()));
+        out.flush();
+        return d;
+      }
+      Thread.sleep(100);
+    }
+    throw new StepTimeout("the operator did not reach the expected state within " + STEP_TIMEOUT.getSeconds()
+        + "s after: " + command);
+  }
+
+  private void printProcedure(DeploymentStatus d) {
+    Procedure p = d.procedure;
+    say("");
+    say("$ kubectl get rbp checkout -n shop -o jsonpath='{.status.deployments[0].procedure}'");
+    say(p.title() + " (decide by " + d.decideBy + ")");
+    int n = 1;
+    for (Procedure.Step s : p.steps()) {
+      say("  " + n++ + ". " + s.title() + (s.command() == null ? "" : "\n       " + s.command()));
+    }
+    for (String w : p.warnings()) {
+      say("  ! " + w);
+    }
+  }
+
+  private void printTimeline(DeploymentStatus d) {
+    say("");
+    say("Timeline of checkout:");
+    for (TimelineEntry e : d.timeline) {
+      say("  " + e.at + "  " + String.format("%-24s", e.event) + e.message);
+    }
+  }
+
+  private static final class StepTimeout extends Exception {
+    StepTimeout(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.rollbackguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RunCommandTest {
+  @TempDir Path home;
+
+  private CliRun run(Map<String, String> env, String... args) {
+    RunCommand command = new RunCommand();
+    command.env = env;
+    command.home = home;
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new CliRun(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void withNoClusterConfiguredItExitsTwoSayingWhatToSet() {
+    CliRun r = run(Map.of());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: no cluster configured: pass --kubeconfig, set KUBECONFIG, "
+        + "create ~/.kube/config, or run in a pod with a service account\n");
+  }
+
+  @Test
+  void anUnreadableKubeconfigExitsTwo() {
+    CliRun r = run(Map.of("KUBECONFIG", home.resolve("missing").toString()));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("missing cannot be read");
+  }
+
+  @Test
+  void anUnreachableApiServerExitsThreeNamingTheAddress() throws IOException {
+    Path kubeconfig = home.resolve("config");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+        users: [{name: u, user: {token: t}}]
+        contexts: [{name: x, context: {cluster: c, user: u}}]
+        current-context: x
+        """);
+    CliRun r = run(Map.of(), "--kubeconfig", kubeconfig.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).startsWith("error: cannot reach the Kubernetes API at https://127.0.0.1:1").doesNotContain("\tat ");
+    assertThat(r.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void anInvalidAllowListIsAUsageError() {
+    CliRun r = run(Map.of(), "--prometheus-url-allow", "(unclosed");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--prometheus-url-allow is not a regular expression");
+  }
+}
