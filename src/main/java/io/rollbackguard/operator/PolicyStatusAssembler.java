@@ -49,6 +49,7 @@ final class PolicyStatusAssembler {
     s.targets = targets.size();
     s.deployments = new ArrayList<>(targets);
     s.deployments.sort(Comparator.comparing(d -> d.name));
+    DetailBudget.fit(s.deployments, DetailBudget.BYTES);
     DeploymentStatus worst = null;
     String decideBy = null;
     for (DeploymentStatus d : s.deployments) {

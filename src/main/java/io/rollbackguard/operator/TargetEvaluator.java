@@ -45,7 +45,8 @@ public final class TargetEvaluator {
   public record Result(DeploymentStatus status, List<TimelineEntry> added, Verdict verdict, Long wakeUpAt) {}
 
   public Result evaluate(CompiledPolicy compiled, RolloutSnapshot snapshot, List<PodState> pods,
-      Map<String, MetricReading> metrics, DeploymentStatus previous, long now) {
+      Map<String, MetricReading> metrics, DeploymentStatus recorded, long now) {
+    DeploymentStatus previous = expandQuiet(recorded, snapshot);
     Change change = StableRevisionTracker.track(previous == null ? null : previous.tracking, snapshot, now);
     if (change.kind() == StableRevisionTracker.Kind.Waiting) {
       DeploymentStatus waiting = previous != null ? previous : new DeploymentStatus();
@@ -53,7 +54,7 @@ public final class TargetEvaluator {
       return new Result(waiting, List.of(), null, null);
     }
     List<TimelineEntry> added = new ArrayList<>();
-    EvaluationState state = startingState(change, previous, snapshot, added);
+    EvaluationState state = startingState(change, previous, snapshot, added, now);
     RolloutTracking tracking = change.tracking();
     Integer restartsBaseline = change.kind() == StableRevisionTracker.Kind.Unchanged ? tracking.restarts() : null;
     KubernetesSignals.Reading reading = KubernetesSignals.observe(snapshot, pods, restartsBaseline, metrics);
@@ -75,13 +76,17 @@ public final class TargetEvaluator {
   }
 
   private static EvaluationState startingState(Change change, DeploymentStatus previous, RolloutSnapshot s,
-      List<TimelineEntry> added) {
+      List<TimelineEntry> added, long now) {
     EvaluationState before = previous == null ? null : previous.evaluation;
     String revision = Long.toString(change.tracking().revision());
     switch (change.kind()) {
       case Adopted:
         return EvaluationState.adopted(revision, change.startedAt());
       case RolloutStarted:
+        if (before != null && change.startedAt() < before.rolloutStartedAt) {
+          // an old ReplicaSet re-used (undo to a revision that never passed): its creation says nothing of now
+          change = new Change(change.kind(), change.tracking(), now);
+        }
         added.add(new TimelineEntry(Times.format(change.startedAt()), "RolloutObserved",
             "revision " + revision + " (" + String.join(", ", s.containers().values()) + ")"));
         return EvaluationState.forRollout(before, revision, change.startedAt());
@@ -110,10 +115,9 @@ public final class TargetEvaluator {
     d.timeline = Timeline.append(previous == null ? List.of() : previous.timeline, added);
     boolean quiet = v.phase() == Phase.Stable && v.action() == Action.None
         && (d.timeline.isEmpty() || now - Times.parse(d.timeline.get(d.timeline.size() - 1).at) > QUIET_MILLIS);
-    if (quiet) {
-      d.timeline = List.of();
-      d.evaluation = evaluation.state().summary();
-      return d;
+    if (quiet && evaluation.state().declaration == null && evaluation.state().acknowledgementSeen == null
+        && evaluation.state().dismissSeen == null) {
+      return quiet(d, tracking);
     }
     d.evaluation = evaluation.state();
     d.images = new ArrayList<>(s.containers().values());
@@ -129,6 +133,36 @@ public final class TargetEvaluator {
           s.name(), tracking.revision(), tracking.stableRevision(), StableRevisionTracker.stableInHistory(tracking, s),
           s.containers(), stable, s.replicas(), s.labels(), s.annotations()));
     }
+    return d;
+  }
+
+  /** A quiet stable target: its name, revision and template hash say all there is. */
+  private static DeploymentStatus quiet(DeploymentStatus full, RolloutTracking tracking) {
+    DeploymentStatus d = new DeploymentStatus();
+    d.name = full.name;
+    d.revision = full.revision;
+    d.phase = full.phase;
+    d.action = full.action;
+    d.tracking = tracking.quiet();
+    d.timeline = List.of();
+    return d;
+  }
+
+  /** The recorded entry of a quiet target, with what it implies spelled out again. */
+  private static DeploymentStatus expandQuiet(DeploymentStatus recorded, RolloutSnapshot s) {
+    if (recorded == null || recorded.evaluation != null || recorded.tracking == null || recorded.phase != Phase.Stable) {
+      return recorded;
+    }
+    RolloutTracking t = recorded.tracking;
+    RolloutSnapshot.HistoryEntry own = s.history().get(t.podTemplateHash());
+    DeploymentStatus d = new DeploymentStatus();
+    d.name = recorded.name;
+    d.revision = recorded.revision;
+    d.phase = recorded.phase;
+    d.action = recorded.action;
+    d.tracking = t.expandQuiet(own == null ? null : own.containers());
+    d.evaluation = EvaluationState.adopted(Long.toString(t.revision()), 0);
+    d.timeline = List.of();
     return d;
   }
 

@@ -15,6 +15,8 @@ import java.util.Map;
 public final class RolloutReader {
   public static final String REVISION = "deployment.kubernetes.io/revision";
   public static final String POD_TEMPLATE_HASH = "pod-template-hash";
+  /** Set by the controller on a ReplicaSet it re-used for a rollback: its creation time is not the rollout's. */
+  public static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
 
   private RolloutReader() {}
 
@@ -37,7 +39,8 @@ public final class RolloutReader {
               : rs.getSpec().getTemplate().getSpec().getContainers())));
       if (rsRevision.equals(revision)) {
         currentHash = hash;
-        createdAt = timestamp(rs.getMetadata().getCreationTimestamp());
+        boolean reused = rs.getMetadata().getAnnotations().containsKey(REVISION_HISTORY);
+        createdAt = reused ? null : timestamp(rs.getMetadata().getCreationTimestamp());
       }
     }
     int replicas = d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();

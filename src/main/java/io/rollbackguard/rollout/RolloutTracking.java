@@ -21,6 +21,19 @@ public record RolloutTracking(long revision, String podTemplateHash, Long stable
         restarts);
   }
 
+  /**
+   * What a quiet stable target keeps: its revision is its own stable revision, so the stable fields are implied
+   * ({@link #expandQuiet} restores them). This is what lets a policy over a thousand Deployments keep a small status.
+   */
+  public RolloutTracking quiet() {
+    return new RolloutTracking(revision, podTemplateHash, null, null, null, null);
+  }
+
+  /** The full tracking of a quiet stable target: the tracked revision is the stable one. */
+  public RolloutTracking expandQuiet(Map<String, String> containers) {
+    return promoted(containers == null ? Map.of() : containers);
+  }
+
   /** The tracked revision passed its window: it is the rollback target from now on. */
   public RolloutTracking promoted(Map<String, String> containers) {
     return new RolloutTracking(revision, podTemplateHash, revision, podTemplateHash, Map.copyOf(containers), restarts);

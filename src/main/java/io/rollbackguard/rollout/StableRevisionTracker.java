@@ -46,7 +46,7 @@ public final class StableRevisionTracker {
       return new Change(Kind.Unchanged, t, now);
     }
     RolloutTracking t = new RolloutTracking(s.revision(), s.podTemplateHash(), stableRevision,
-        previous.stablePodTemplateHash(), previous.stableContainers(), null);
+        previous.stablePodTemplateHash(), stableContainers(previous, s), null);
     if (s.podTemplateHash().equals(previous.stablePodTemplateHash())) {
       // The ReplicaSet is the old stable one, so its creation time says nothing about this rollout.
       return new Change(Kind.RolledBack, t, now);
@@ -71,7 +71,7 @@ public final class StableRevisionTracker {
     return created == null ? now : Math.min(created, now);
   }
 
-  /** Container to image of the stable revision: remembered, or read from its ReplicaSet while in history. */
+  /** Container to image of the stable revision: read from its ReplicaSet while in history, else remembered. */
   public static Map<String, String> stableContainers(RolloutTracking t, RolloutSnapshot s) {
     if (t == null || t.stablePodTemplateHash() == null) {
       return Map.of();

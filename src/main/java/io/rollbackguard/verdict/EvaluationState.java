@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * Everything the verdict needs to go on after a restart, for one target: kept in the policy's status.
  * Times are epoch milliseconds. The engine never mutates a state it is given; it returns a new one.
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+// NON_DEFAULT: a field at its initial value (-1, 0, false, empty) is left out of status, which keeps it small.
+@JsonInclude(JsonInclude.Include.NON_DEFAULT)
 public class EvaluationState {
   /** The revision this window observes. */
   public String revision;
@@ -95,26 +96,6 @@ public class EvaluationState {
   /** Whether samples may still be taken for this revision. */
   public boolean windowOpen() {
     return closedAs == null;
-  }
-
-  /**
-   * What a closed, quiet window still needs (its revision, how it closed, the annotations seen), without the
-   * per-signal detail: keeps the status of a policy over many stable Deployments small.
-   */
-  public EvaluationState summary() {
-    EvaluationState s = new EvaluationState();
-    s.revision = revision;
-    s.rolloutStartedAt = rolloutStartedAt;
-    s.lastSample = lastSample;
-    s.closedAs = closedAs;
-    s.breached = breached;
-    s.dismissedLevel = dismissedLevel;
-    s.dismissSeen = dismissSeen;
-    s.declaration = declaration;
-    s.declarationNotAppliedFor = declarationNotAppliedFor;
-    s.unknownDeclarationSeen = unknownDeclarationSeen;
-    s.acknowledgementSeen = acknowledgementSeen;
-    return s;
   }
 
   public EvaluationState copy() {

@@ -82,7 +82,8 @@ public final class SimulatedCluster {
     d.getSpec().setTemplate(template);
     d.getMetadata().getAnnotations().put(RolloutReader.REVISION, Long.toString(revision));
     d = client.apps().deployments().resource(d).update();
-    target.getMetadata().getAnnotations().put(RolloutReader.REVISION, Long.toString(revision));
+    String old = target.getMetadata().getAnnotations().put(RolloutReader.REVISION, Long.toString(revision));
+    target.getMetadata().getAnnotations().merge(RolloutReader.REVISION_HISTORY, old, (a, b) -> a + "," + b);
     client.apps().replicaSets().resource(target).update();
     for (Pod p : pods(target)) {
       client.pods().resource(p).delete();
