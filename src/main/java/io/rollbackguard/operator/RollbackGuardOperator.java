@@ -31,7 +31,8 @@ public final class RollbackGuardOperator implements AutoCloseable {
         .withCacheSyncTimeout(Duration.ofSeconds(60))
         .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry)));
     RollbackPolicyReconciler reconciler = new RollbackPolicyReconciler(settings, clock, new StatusRecorder(client),
-        new EventRecorder(client), new RecommendationGauges(registry));
+        new EventRecorder(client), new RecommendationGauges(registry),
+        new PrometheusConnections(client, settings.prometheusUrl(), clock));
     operator.register(reconciler, c -> {
       if (settings.namespaces().isEmpty()) {
         c.watchingAllNamespaces();

@@ -22,6 +22,10 @@ import io.rollbackguard.api.status.RollbackPolicyStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.PolicyCompiler;
+import io.rollbackguard.policy.PolicyProblem;
+import io.rollbackguard.signals.PrometheusClient;
+import io.rollbackguard.signals.PrometheusSignals;
+import io.rollbackguard.verdict.MetricReading;
 import io.rollbackguard.rollout.RolloutReader;
 import io.rollbackguard.rollout.RolloutSnapshot;
 import io.rollbackguard.signals.PodState;
@@ -51,13 +55,15 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
   private final EventRecorder eventRecorder;
   private final RecommendationGauges gauges;
   private final TargetEvaluator evaluator = new TargetEvaluator();
+  private final PrometheusConnections prometheus;
 
   private InformerEventSource<Deployment, RollbackPolicy> deployments;
   private InformerEventSource<ReplicaSet, RollbackPolicy> replicaSets;
   private InformerEventSource<Pod, RollbackPolicy> pods;
 
   public RollbackPolicyReconciler(OperatorSettings settings, Clock clock, StatusRecorder statusRecorder,
-      EventRecorder eventRecorder, RecommendationGauges gauges) {
+      EventRecorder eventRecorder, RecommendationGauges gauges, PrometheusConnections prometheus) {
+    this.prometheus = prometheus;
     this.settings = settings;
     this.clock = clock;
     this.statusRecorder = statusRecorder;
@@ -111,6 +117,11 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     String name = policy.getMetadata().getName();
     long generation = policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
     CompiledPolicy compiled = compile(policy);
+    PrometheusConnections.Resolved connection = compiled.valid() && compiled.policy().metricsConfigured()
+        ? prometheus.resolve(policy) : new PrometheusConnections.Resolved(null, null, null);
+    if (connection.problem() != null) {
+      compiled = CompiledPolicy.invalid(List.of(new PolicyProblem(connection.problemPath(), connection.problem())));
+    }
     if (!compiled.valid()) {
       if (statusRecorder.record(policy, PolicyStatusAssembler.invalid(policy.getStatus(), generation,
           compiled.problemsText(), now))) {
@@ -125,12 +136,17 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     }
     List<Deployment> selected = deployments.list(namespace,
         d -> Selectors.matches(policy.getSpec().selector, d.getMetadata().getLabels())).toList();
+    List<Observed> observed = selected.stream().map(this::observe).toList();
+    Map<String, Map<String, MetricReading>> metrics = connection.client() == null ? Map.of()
+        : sampleMetrics(compiled, connection.client(), namespace, observed, previous, now);
     List<DeploymentStatus> targets = new ArrayList<>();
     List<Verdict> verdicts = new ArrayList<>();
     List<Runnable> events = new ArrayList<>();
     Long wakeUp = null;
-    for (Deployment d : selected) {
-      TargetEvaluator.Result r = evaluate(compiled, d, previous.get(d.getMetadata().getName()), now);
+    for (Observed o : observed) {
+      Deployment d = o.deployment();
+      TargetEvaluator.Result r = evaluator.evaluate(compiled, o.snapshot(), o.pods(),
+          metrics.getOrDefault(o.snapshot().name(), Map.of()), previous.get(d.getMetadata().getName()), now);
       targets.add(r.status());
       verdicts.add(r.verdict());
       for (TimelineEntry e : r.added()) {
@@ -157,13 +173,36 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         : policy.getSpec().prometheus.url;
     if (compiled.valid() && url != null && settings.prometheusUrlAllow() != null
         && !settings.prometheusUrlAllow().matcher(url).matches()) {
-      return new CompiledPolicy(null, null, List.of(new io.rollbackguard.policy.PolicyProblem("spec.prometheus.url",
+      return CompiledPolicy.invalid(List.of(new PolicyProblem("spec.prometheus.url",
           "'" + url + "' is not allowed by the operator's --prometheus-url-allow")));
     }
     return compiled;
   }
 
-  private TargetEvaluator.Result evaluate(CompiledPolicy compiled, Deployment d, DeploymentStatus previous, long now) {
+  /** A Deployment with what the caches say of its rollout and of its new revision's pods. */
+  private record Observed(Deployment deployment, RolloutSnapshot snapshot, List<PodState> pods) {}
+
+  /**
+   * One query per signal for the whole policy, and only when a target's sample is due: a reconcile between samples
+   * (a pod event, say) costs Prometheus nothing.
+   */
+  private static Map<String, Map<String, MetricReading>> sampleMetrics(CompiledPolicy compiled,
+      PrometheusClient client, String namespace, List<Observed> observed, Map<String, DeploymentStatus> previous,
+      long now) {
+    boolean due = observed.stream().anyMatch(o -> TargetEvaluator.sampleDue(compiled.policy(),
+        previous.get(o.snapshot().name()), o.snapshot(), now));
+    if (!due) {
+      return Map.of();
+    }
+    List<PrometheusSignals.Target> targets = observed.stream().filter(o -> o.snapshot().revision() != null)
+        .map(o -> new PrometheusSignals.Target(o.snapshot().name(), o.snapshot().revision().toString(),
+            o.snapshot().podTemplateHash()))
+        .toList();
+    return PrometheusSignals.sample(compiled.queries(), client, namespace, targets, now,
+        2 * compiled.policy().intervalMillis());
+  }
+
+  private Observed observe(Deployment d) {
     String namespace = d.getMetadata().getNamespace();
     List<ReplicaSet> owned = replicaSets.list(namespace, rs -> isOwnedBy(rs, d)).toList();
     RolloutSnapshot snapshot = RolloutReader.read(d, owned);
@@ -172,7 +211,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
             p -> p.getMetadata().getLabels() != null && hash.equals(p.getMetadata().getLabels()
                 .get(RolloutReader.POD_TEMPLATE_HASH)))
         .map(PodState::of).toList();
-    return evaluator.evaluate(compiled, snapshot, podStates, Map.of(), previous, now);
+    return new Observed(d, snapshot, podStates);
   }
 
   private static boolean isOwnedBy(ReplicaSet rs, Deployment d) {

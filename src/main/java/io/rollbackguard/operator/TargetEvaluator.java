@@ -180,6 +180,21 @@ public final class TargetEvaluator {
     return s;
   }
 
+  /**
+   * Whether evaluating this target now takes a sample, so metrics are worth querying: a new revision, or an open
+   * window whose next sample time has come.
+   */
+  static boolean sampleDue(Policy p, DeploymentStatus recorded, RolloutSnapshot s, long now) {
+    if (s.revision() == null) {
+      return false;
+    }
+    if (recorded == null || recorded.revision == null || recorded.revision.longValue() != s.revision()) {
+      return true;
+    }
+    EvaluationState e = recorded.evaluation;
+    return e != null && e.windowOpen() && e.rolloutStartedAt + (e.lastSample + 1) * p.intervalMillis() <= now;
+  }
+
   /** The next sample time while the window is open, or the deadline still to come, whichever is first. */
   private static Long wakeUpAt(Policy p, EvaluationState s, Verdict v, long now) {
     Long next = null;

@@ -1,6 +1,7 @@
 package io.rollbackguard.policy;
 
 import io.rollbackguard.procedure.ProcedureOptions;
+import io.rollbackguard.signals.MetricQueries;
 import io.rollbackguard.verdict.Policy;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -10,10 +11,16 @@ import java.util.stream.Collectors;
  *
  * @param policy null when there are problems
  * @param procedure null when there are problems
+ * @param queries the metric signals' queries; empty for a Kubernetes-only policy, null when there are problems
  */
-public record CompiledPolicy(Policy policy, ProcedureOptions procedure, List<PolicyProblem> problems) {
+public record CompiledPolicy(Policy policy, ProcedureOptions procedure, MetricQueries queries,
+    List<PolicyProblem> problems) {
   public CompiledPolicy {
     problems = List.copyOf(problems);
+  }
+
+  public static CompiledPolicy invalid(List<PolicyProblem> problems) {
+    return new CompiledPolicy(null, null, null, problems);
   }
 
   public boolean valid() {

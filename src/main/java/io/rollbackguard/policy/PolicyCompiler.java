@@ -10,6 +10,8 @@ import io.rollbackguard.api.spec.TierSpec;
 import io.rollbackguard.api.spec.TiersSpec;
 import io.rollbackguard.policy.DefaultCriteria.Default;
 import io.rollbackguard.procedure.ProcedureOptions;
+import io.rollbackguard.signals.MetricQueries;
+import io.rollbackguard.signals.QueryTemplate;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.DurationFormat;
 import io.rollbackguard.verdict.Policy;
@@ -42,12 +44,13 @@ public final class PolicyCompiler {
     Problems problems = new Problems();
     if (spec == null) {
       problems.add("spec", "required");
-      return new CompiledPolicy(null, null, problems.list);
+      return CompiledPolicy.invalid(problems.list);
     }
     SpecChecks.selector(spec.selector, problems);
     boolean metrics = metricsConfiguredElsewhere || (spec.prometheus != null && spec.prometheus.url != null);
     SpecChecks.prometheus(spec.prometheus, problems);
     Set<String> knownSignals = knownSignals(spec.signals, problems);
+    Map<String, QueryTemplate> templates = QueryChecks.templates(spec.signals, knownSignals, problems);
 
     ObservationSpec obs = spec.observation == null ? new ObservationSpec() : spec.observation;
     long initialDelay = problems.duration("spec.observation.initialDelay", obs.initialDelay,
@@ -87,12 +90,16 @@ public final class PolicyCompiler {
       }
     }
     if (!problems.list.isEmpty()) {
-      return new CompiledPolicy(null, null, problems.list);
+      return CompiledPolicy.invalid(problems.list);
     }
+    Map<String, QueryTemplate> usedTemplates = new java.util.HashMap<>();
+    used.forEach(signal -> usedTemplates.put(signal, templates.get(signal)));
+    MetricQueries queries = new MetricQueries(usedTemplates, QueryChecks.rateWindow(spec.signals),
+        QueryChecks.groupBy(spec.signals));
     Policy policy = new Policy(initialDelay, window, interval, minRequestRate,
         obs.onNoData == ObservationSpec.OnNoData.Ignore, metrics, criteria, decideWithin, used,
         !procedure.featureFlags().isEmpty());
-    return new CompiledPolicy(policy, procedure, List.of());
+    return new CompiledPolicy(policy, procedure, queries, List.of());
   }
 
   private static void checkTiming(long initialDelay, long window, long interval, Problems problems) {
@@ -116,7 +123,6 @@ public final class PolicyCompiler {
     if (signals == null) {
       return known;
     }
-    problems.duration("spec.signals.rateWindow", signals.rateWindow, 60_000);
     if (signals.groupBy != null && !signals.groupBy.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
       problems.add("spec.signals.groupBy", "'" + signals.groupBy + "' is not a Prometheus label name");
     }

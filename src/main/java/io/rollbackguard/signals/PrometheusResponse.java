@@ -1,0 +1,105 @@
+package io.rollbackguard.signals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An answer of Prometheus's instant-query API ({@code /api/v1/query}), or why there is none. Nothing of the body
+ * beyond a short, sanitised reason ever leaves this class: it ends up in status.
+ */
+public record PrometheusResponse(List<Sample> samples, String failure) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final int MAX_REASON = 160;
+
+  /** One series' value; {@code labels} is empty for a scalar. */
+  public record Sample(Map<String, String> labels, double value, long timestampMillis) {}
+
+  public static PrometheusResponse failed(String reason) {
+    return new PrometheusResponse(List.of(), sanitise(reason));
+  }
+
+  public boolean ok() {
+    return failure == null;
+  }
+
+  public static PrometheusResponse parse(int httpStatus, String body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (Exception e) {
+      root = null;
+    }
+    if (root == null || !root.isObject() || !root.has("status")) {
+      return failed("malformed response (HTTP " + httpStatus + ")");
+    }
+    if (!"success".equals(root.path("status").asText())) {
+      return failed("Prometheus answered HTTP " + httpStatus + ": " + root.path("errorType").asText("error") + ": "
+          + root.path("error").asText(""));
+    }
+    if (httpStatus / 100 != 2) {
+      return failed("Prometheus answered HTTP " + httpStatus);
+    }
+    JsonNode data = root.path("data");
+    String type = data.path("resultType").asText();
+    JsonNode result = data.path("result");
+    try {
+      switch (type) {
+        case "vector":
+          List<Sample> samples = new ArrayList<>();
+          for (JsonNode series : result) {
+            samples.add(sample(labels(series.path("metric")), series.path("value")));
+          }
+          return new PrometheusResponse(samples, null);
+        case "scalar":
+          return new PrometheusResponse(List.of(sample(Map.of(), result)), null);
+        default:
+          return failed("unexpected result type '" + type + "': the query must give an instant vector or a scalar");
+      }
+    } catch (IllegalArgumentException e) {
+      return failed("malformed response: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> labels(JsonNode metric) {
+    Map<String, String> labels = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      labels.put(e.getKey(), e.getValue().asText());
+    }
+    return labels;
+  }
+
+  /** {@code [<unix seconds>, "<value>"]}; Prometheus writes NaN and +Inf/-Inf as strings. */
+  private static Sample sample(Map<String, String> labels, JsonNode pair) {
+    if (!pair.isArray() || pair.size() != 2) {
+      throw new IllegalArgumentException("a sample is not [time, value]");
+    }
+    long at = Math.round(pair.get(0).asDouble() * 1000);
+    String v = pair.get(1).asText();
+    double value;
+    switch (v) {
+      case "NaN": value = Double.NaN; break;
+      case "+Inf":
+      case "Inf": value = Double.POSITIVE_INFINITY; break;
+      case "-Inf": value = Double.NEGATIVE_INFINITY; break;
+      default:
+        try {
+          value = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("'" + sanitise(v) + "' is not a number");
+        }
+    }
+    return new Sample(labels, value, at);
+  }
+
+  /** One short printable line: what may reach status and logs of a response. */
+  static String sanitise(String text) {
+    String s = text == null ? "" : text.replaceAll("[\\p{Cntrl}]+", " ").trim();
+    return s.length() > MAX_REASON ? s.substring(0, MAX_REASON - 3) + "..." : s;
+  }
+}

@@ -1,0 +1,127 @@
+package io.rollbackguard.signals;
+
+import io.rollbackguard.signals.PrometheusResponse.Sample;
+import io.rollbackguard.verdict.MetricReading;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Takes one sample of every metric signal a policy uses, for all its targets at once. A grouped query (one using
+ * {{deployments}}) is sent once per signal and its result split by the groupBy label; only a query using
+ * {{deployment}} (or a revision or template hash) is sent per Deployment.
+ */
+public final class PrometheusSignals {
+  /** What a query needs of one target. */
+  public record Target(String name, String revision, String podTemplateHash) {}
+
+  private PrometheusSignals() {}
+
+  /**
+   * @param staleAfterMillis a sample older than this is inconclusive
+   * @return target name to signal to reading; every target and signal has an entry
+   */
+  public static Map<String, Map<String, MetricReading>> sample(MetricQueries queries, PrometheusClient prometheus,
+      String namespace, List<Target> targets, long at, long staleAfterMillis) {
+    Map<String, Map<String, MetricReading>> out = new HashMap<>();
+    targets.forEach(t -> out.put(t.name(), new HashMap<>()));
+    List<String> names = targets.stream().map(Target::name).toList();
+    for (Map.Entry<String, QueryTemplate> e : queries.bySignal().entrySet()) {
+      String signal = e.getKey();
+      QueryTemplate template = e.getValue();
+      if (template.perDeployment()) {
+        for (Target t : targets) {
+          Map<String, String> values = values(namespace, queries.rateWindow(), t);
+          out.get(t.name()).put(signal, one(prometheus, template, values, names, at, staleAfterMillis));
+        }
+        continue;
+      }
+      Map<String, String> values = values(namespace, queries.rateWindow(), null);
+      String query;
+      try {
+        query = template.render(values, names);
+      } catch (QueryTemplate.TemplateException ex) {
+        targets.forEach(t -> out.get(t.name()).put(signal, inconclusive(ex.getMessage(), null)));
+        continue;
+      }
+      PrometheusResponse r = prometheus.query(query, at);
+      for (Target t : targets) {
+        out.get(t.name()).put(signal, split(r, queries.groupBy(), t.name(), template.grouped(), query, at,
+            staleAfterMillis));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> values(String namespace, String window, Target t) {
+    Map<String, String> v = new HashMap<>();
+    v.put(QueryTemplate.NAMESPACE, namespace);
+    v.put(QueryTemplate.WINDOW, window);
+    if (t != null) {
+      v.put(QueryTemplate.DEPLOYMENT, t.name());
+      v.put(QueryTemplate.REVISION, t.revision());
+      v.put(QueryTemplate.POD_TEMPLATE_HASH, t.podTemplateHash() == null ? "" : t.podTemplateHash());
+    }
+    return v;
+  }
+
+  private static MetricReading one(PrometheusClient prometheus, QueryTemplate template, Map<String, String> values,
+      List<String> names, long at, long staleAfterMillis) {
+    String query;
+    try {
+      query = template.render(values, names);
+    } catch (QueryTemplate.TemplateException ex) {
+      return inconclusive(ex.getMessage(), null);
+    }
+    PrometheusResponse r = prometheus.query(query, at);
+    if (!r.ok()) {
+      return inconclusive(r.failure(), query);
+    }
+    if (r.samples().size() > 1) {
+      return inconclusive("the query gave " + r.samples().size() + " series; aggregate it to one", query);
+    }
+    return r.samples().isEmpty() ? inconclusive("no data: empty result", query)
+        : reading(r.samples().get(0), query, at, staleAfterMillis);
+  }
+
+  /** The target's value in a policy-wide result: its own series (by label), or the only series there is. */
+  private static MetricReading split(PrometheusResponse r, String groupBy, String target, boolean grouped,
+      String query, long at, long staleAfterMillis) {
+    if (!r.ok()) {
+      return inconclusive(r.failure(), query);
+    }
+    List<Sample> mine = new ArrayList<>();
+    boolean labelled = false;
+    for (Sample s : r.samples()) {
+      String value = s.labels().get(groupBy);
+      labelled |= value != null;
+      if (target.equals(value)) {
+        mine.add(s);
+      }
+    }
+    if (!grouped && !labelled && r.samples().size() == 1) {
+      return reading(r.samples().get(0), query, at, staleAfterMillis);
+    }
+    if (mine.isEmpty()) {
+      return inconclusive(r.samples().isEmpty() ? "no data: empty result"
+          : "no data: no series with " + groupBy + "=\"" + target + "\"", query);
+    }
+    if (mine.size() > 1) {
+      return inconclusive(mine.size() + " series with " + groupBy + "=\"" + target + "\"; aggregate by "
+          + groupBy, query);
+    }
+    return reading(mine.get(0), query, at, staleAfterMillis);
+  }
+
+  private static MetricReading reading(Sample s, String query, long at, long staleAfterMillis) {
+    if (at - s.timestampMillis() > staleAfterMillis) {
+      return inconclusive("stale: the latest sample is " + (at - s.timestampMillis()) / 1000 + "s old", query);
+    }
+    return new MetricReading(s.value(), null, query);
+  }
+
+  private static MetricReading inconclusive(String reason, String query) {
+    return new MetricReading(Double.NaN, reason, query);
+  }
+}
