@@ -21,8 +21,11 @@ final class OperatorHarness implements AutoCloseable {
   RollbackGuardOperator operator;
 
   OperatorHarness startOperator() {
-    operator = RollbackGuardOperator.start(k8s.newOperatorClient(), new OperatorSettings(Set.of(), null, null, 0),
-        Clock.systemUTC());
+    return startOperator(new OperatorSettings(Set.of(), null, null, 0));
+  }
+
+  OperatorHarness startOperator(OperatorSettings settings) {
+    operator = RollbackGuardOperator.start(k8s.newOperatorClient(), settings, Clock.systemUTC());
     return this;
   }
 

@@ -115,7 +115,12 @@ class PolicyCompilerTest {
         Arguments.of("  prometheus: {url: 'http://p:9090', timeout: 0s}\n", "spec.prometheus.timeout", "longer than 0s"),
         Arguments.of("  procedure:\n    database: {engine: postgres, migrationsReversible: true}\n", "spec.procedure.database.migrateDownCommand", "required"),
         Arguments.of("  procedure:\n    database: {engine: postgres}\n", "spec.procedure.database.restoreCommand", "required"),
-        Arguments.of("  procedure: {featureFlags: ['']}\n", "spec.procedure.featureFlags[0]", "must not be empty"));
+        Arguments.of("  procedure: {featureFlags: ['']}\n", "spec.procedure.featureFlags[0]", "must not be empty"),
+        Arguments.of("  signals:\n    errorRate: {query: 'x{deployment={{deployment}}}'}\n", "spec.signals.errorRate.query", "must stand inside a quoted label value"),
+        Arguments.of("  signals:\n    latencyP95: {query: 'x{d=\"{{deployments}}\"}'}\n", "spec.signals.latencyP95.query", "use it in a regex matcher"),
+        Arguments.of("  signals:\n    custom: [{name: probe, query: 'up{job=\"{{job}}\"}'}]\n", "spec.signals.custom[0].query", "unknown placeholder {{job}}"),
+        Arguments.of("  signals:\n    requestRate: {query: 'sum(x{a=\"b)'}\n", "spec.signals.requestRate.query", "a string is not closed"),
+        Arguments.of("  signals: {rateWindow: 1.5m}\n", "spec.signals.rateWindow", "not a PromQL duration"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -127,6 +132,17 @@ class PolicyCompilerTest {
     assertThat(compiled.problems()).hasSize(1);
     assertThat(compiled.problems().get(0).path()).isEqualTo(path);
     assertThat(compiled.problems().get(0).message()).contains(message);
+  }
+
+  @Test
+  void theQueriesOfTheUsedSignalsAreCompiledDefaultsIncluded() {
+    CompiledPolicy c = compile("  observation: {minRequestRate: 1}\n  signals:\n    rateWindow: 30s\n"
+        + "    latencyP95: {query: 'max(p95{deployment=\"{{deployment}}\"})'}\n", true);
+    assertThat(c.queries().bySignal()).containsOnlyKeys(Signals.ERROR_RATE, Signals.LATENCY_P95, Signals.REQUEST_RATE);
+    assertThat(c.queries().bySignal().get(Signals.LATENCY_P95).perDeployment()).isTrue();
+    assertThat(c.queries().bySignal().get(Signals.ERROR_RATE).grouped()).isTrue();
+    assertThat(c.queries().rateWindow()).isEqualTo("30s");
+    assertThat(compile("", false).queries().bySignal()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,135 @@
+package io.rollbackguard.operator;
+
+import static io.rollbackguard.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.cli.demo.ScriptedPrometheus;
+import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.Phase;
+import io.rollbackguard.verdict.Signals;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The operator on metrics from a scripted Prometheus: escalation on error rate, and no data never being health. */
+class MetricsOperatorIT {
+  final ScriptedPrometheus prometheus = ScriptedPrometheus.start();
+  OperatorHarness h;
+
+  @AfterEach
+  void stop() {
+    if (h != null) {
+      h.close();
+    }
+    prometheus.close();
+  }
+
+  String policy(String window) {
+    return "  prometheus: {url: '" + prometheus.url() + "', timeout: 1s}\n"
+        + "  observation: {window: " + window + ", interval: 1s}\n"
+        + "  tiers:\n"
+        + "    immediate:\n      errorRate: {above: 0.05, for: 2s}\n"
+        + "    rapid:\n      errorRate: {above: 0.01, for: 2s}\n";
+  }
+
+  void healthy(String deployment) {
+    prometheus.set(deployment, Signals.ERROR_RATE, 0.0);
+    prometheus.set(deployment, Signals.LATENCY_P95, 0.12);
+    prometheus.set(deployment, Signals.REQUEST_RATE, 25.0);
+  }
+
+  DeploymentStatus awaitTarget(Predicate<DeploymentStatus> p) {
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> h.target("checkout", "checkout"), d -> d != null && p.test(d));
+  }
+
+  Condition condition(String type) {
+    return h.policy("checkout").getStatus().conditions.stream().filter(c -> type.equals(c.getType())).findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void anErrorRateRisingPastOneThenFivePercentEscalatesWithTheResolvedQueryAsEvidence() {
+    h = new OperatorHarness().startOperator();
+    healthy("checkout");
+    // deployed before the policy exists: revision 1 is adopted as the stable baseline
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 3, Map.of("app", "registry/checkout:v1"));
+    h.createPolicy("checkout", "checkout", policy("60s"));
+    awaitTarget(d -> d.phase == Phase.Stable);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing);
+    assertThat(condition("MetricsAvailable").getStatus()).isEqualTo("True");
+
+    prometheus.set("checkout", Signals.ERROR_RATE, 0.02);
+    DeploymentStatus rapid = awaitTarget(d -> d.action == Action.RollbackRapid);
+    assertThat(rapid.findings).anySatisfy(f -> {
+      assertThat(f.signal).isEqualTo(Signals.ERROR_RATE);
+      assertThat(f.observed).isEqualTo(0.02);
+      assertThat(f.threshold).isEqualTo(0.01);
+      assertThat(f.query).contains("namespace=\"shop\"", "deployment=~\"checkout\"", "status=~\"5..\"");
+    });
+
+    prometheus.set("checkout", Signals.ERROR_RATE, 0.07);
+    DeploymentStatus immediate = awaitTarget(d -> d.action == Action.RollbackImmediate);
+    assertThat(immediate.reason).isEqualTo("error rate 7% > 5% for 2s");
+    assertThat(immediate.procedure.mentions("--to-revision=1")).isTrue();
+    assertThat(h.policy("checkout").getStatus().reason).isEqualTo("checkout: error rate 7% > 5% for 2s");
+  }
+
+  @Test
+  void prometheusFailingMidWindowIsReportedAndTheRevisionIsNotPromoted() {
+    h = new OperatorHarness().startOperator();
+    healthy("checkout");
+    h.createPolicy("checkout", "checkout", policy("8s"));
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+    awaitTarget(d -> d.phase == Phase.Stable);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.lastSample >= 1);
+
+    prometheus.override(q -> new ScriptedPrometheus.Answer(503, "upstream connect error"));
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+      Condition c = condition("MetricsAvailable");
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("QueryFailed");
+      assertThat(c.getMessage()).contains("checkout: errorRate: malformed response (HTTP 503)");
+    });
+    DeploymentStatus closed = awaitTarget(d -> d.revision == 2 && d.phase != Phase.Observing);
+    assertThat(closed.phase).isEqualTo(Phase.Inconclusive);
+    assertThat(closed.action).isEqualTo(Action.Evaluate);
+    assertThat(closed.tier).isNull();
+    assertThat(closed.stableRevision).isEqualTo(1L);
+    assertThat(closed.timeline).extracting(e -> e.event).contains("ObservationInconclusive")
+        .doesNotContain("ObservationPassed");
+  }
+
+  @Test
+  void credentialsComeOnlyFromLabelledSecretsAndUrlsOnlyFromTheAllowList() {
+    h = new OperatorHarness().startOperator(new OperatorSettings(Set.of(), null,
+        Pattern.compile("http://127\\.0\\.0\\.1:[0-9]+"), 0));
+    h.client.secrets().resource(new SecretBuilder().withNewMetadata().withName("prom-token").withNamespace(NS)
+        .endMetadata().addToStringData("token", "s3cret").build()).create();
+    h.createPolicy("checkout", "checkout", "  prometheus:\n    url: '" + prometheus.url() + "'\n"
+        + "    bearerTokenSecretRef: {name: prom-token, key: token}\n");
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+      Condition ready = condition("Ready");
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getMessage()).isEqualTo("spec.prometheus.bearerTokenSecretRef: Secret prom-token is not "
+          + "labelled rollbackguard.io/credentials=true, so it is not read");
+    });
+    h.createPolicy("elsewhere", "cart", "  prometheus: {url: 'http://prometheus.example:9090'}\n");
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(h.policy("elsewhere").getStatus()
+        .conditions).anySatisfy(c -> assertThat(c.getMessage()).isEqualTo(
+            "spec.prometheus.url: 'http://prometheus.example:9090' is not allowed by the operator's "
+                + "--prometheus-url-allow")));
+    assertThat(h.policy("checkout").getStatus().toString()).doesNotContain("s3cret");
+  }
+}
