@@ -1,0 +1,126 @@
+package io.rollbackguard.operator;
+
+import static io.rollbackguard.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.Phase;
+import io.rollbackguard.verdict.Signals;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator against a real Prometheus (Debian's package) scraping a real exporter every second. .ci/run installs
+ * the package, so in CI this always runs; elsewhere it is skipped, saying why, when the binary is absent.
+ */
+class RealPrometheusIT {
+  static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+
+  @TempDir Path dir;
+  TestingExporter exporter;
+  Process prometheus;
+  String prometheusUrl;
+  OperatorHarness h;
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeTrue(Files.isExecutable(PROMETHEUS),
+        "SKIPPED: " + PROMETHEUS + " is absent; install it with: apt-get install -y prometheus");
+    exporter = new TestingExporter(NS, "checkout");
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Files.writeString(dir.resolve("prometheus.yml"), "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+        + "scrape_configs:\n  - job_name: app\n    honor_labels: true\n    static_configs:\n"
+        + "      - targets: ['127.0.0.1:" + exporter.port() + "']\n");
+    prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
+        "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+    prometheusUrl = "http://127.0.0.1:" + port;
+    HttpClient http = HttpClient.newHttpClient();
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
+        HttpRequest.newBuilder(URI.create(prometheusUrl + "/-/ready")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    h = new OperatorHarness().startOperator();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (h != null) {
+      h.close();
+    }
+    if (prometheus != null) {
+      prometheus.destroy();
+      prometheus.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (exporter != null) {
+      exporter.close();
+    }
+  }
+
+  private void guardCheckout(String window) {
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 3, Map.of("app", "registry/checkout:v1"));
+    h.createPolicy("checkout", "checkout", "  prometheus: {url: '" + prometheusUrl + "', timeout: 2s}\n"
+        + "  observation: {window: " + window + ", interval: 1s}\n"
+        + "  signals: {rateWindow: 5s}\n"
+        + "  tiers:\n    immediate:\n      errorRate: {above: 0.05, for: 2s}\n");
+    awaitTarget(d -> d.phase == Phase.Stable);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+  }
+
+  private DeploymentStatus awaitTarget(Predicate<DeploymentStatus> p) {
+    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> h.target("checkout", "checkout"), d -> d != null && p.test(d));
+  }
+
+  @Test
+  void sevenPercentOfServerErrorsRollBackNowWithTheMeasuredRateAsEvidence() {
+    guardCheckout("60s");
+    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.lastSample >= 1);
+    exporter.errorFraction = 0.07;
+    DeploymentStatus d = awaitTarget(t -> t.action == Action.RollbackImmediate);
+    assertThat(d.findings).anySatisfy(f -> {
+      assertThat(f.signal).isEqualTo(Signals.ERROR_RATE);
+      assertThat(f.tier).hasToString("immediate");
+      assertThat(f.observed).isStrictlyBetween(0.05, 0.10);
+      assertThat(f.query).contains("deployment=~\"checkout\"");
+    });
+  }
+
+  @Test
+  void prometheusStoppedMidWindowMakesMetricsUnavailableAndNothingIsPromoted() throws Exception {
+    guardCheckout("15s");
+    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.lastSample >= 2);
+    prometheus.destroy();
+    assertThat(prometheus.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+      Condition c = h.policy("checkout").getStatus().conditions.stream()
+          .filter(x -> x.getType().equals("MetricsAvailable")).findFirst().orElseThrow();
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getMessage()).contains("query failed");
+    });
+    DeploymentStatus closed = awaitTarget(d -> d.revision == 2 && d.phase != Phase.Observing);
+    assertThat(closed.phase).isEqualTo(Phase.Inconclusive);
+    assertThat(closed.stableRevision).isEqualTo(1L);
+  }
+}
