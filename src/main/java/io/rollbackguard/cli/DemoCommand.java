@@ -3,14 +3,17 @@ package io.rollbackguard.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.status.FindingStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.cli.demo.EmbeddedKubernetes;
+import io.rollbackguard.cli.demo.ScriptedPrometheus;
 import io.rollbackguard.cli.demo.SimulatedCluster;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
 import io.rollbackguard.operator.OperatorSettings;
 import io.rollbackguard.operator.RollbackGuardOperator;
 import io.rollbackguard.policy.PolicyYaml;
 import io.rollbackguard.procedure.Procedure;
+import io.rollbackguard.verdict.Signals;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,18 +28,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "The whole loop with no cluster: an embedded Kubernetes API, the real operator, a scripted bad"
-        + " rollout, printed as kubectl would print it.",
+    description = "The whole loop with no cluster: an embedded Kubernetes API and metrics endpoint, the real operator,"
+        + " scripted bad rollouts, printed as kubectl would print them.",
     footer = {"", "Example:", "  java -jar target/rollback-guard.jar demo"})
 final class DemoCommand implements Callable<Integer> {
   static final String NS = "shop";
+  /** Short windows and `for`s so the story fits in seconds; the defaults are 15m, 30s and 1m/2m. */
   static final String POLICY = """
       apiVersion: rollbackguard.io/v1alpha1
       kind: RollbackPolicy
       metadata: {name: checkout, namespace: shop}
       spec:
         selector: {matchLabels: {app: checkout}}
-        observation: {window: 3s, interval: 1s}   # short, for the demo; 15m and 30s by default
+        prometheus: {url: "%s"}
+        observation: {window: 6s, interval: 1s}
+        tiers:
+          immediate:
+            errorRate: {above: 0.05, for: 1s}
+          rapid:
+            errorRate: {above: 0.01, for: 1s}
         procedure:
           extraSteps: ["Update the status page", "Schedule the post-mortem within 48h"]
       """;
@@ -49,13 +59,16 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
     try (EmbeddedKubernetes k8s = EmbeddedKubernetes.start();
+        ScriptedPrometheus prometheus = ScriptedPrometheus.start();
         KubernetesClient operatorClient = k8s.newOperatorClient();
         RollbackGuardOperator operator = RollbackGuardOperator.start(operatorClient,
             new OperatorSettings(Set.of(NS), null, null, 0), Clock.systemUTC())) {
       KubernetesClient client = k8s.client();
       SimulatedCluster cluster = new SimulatedCluster(client);
       say("An embedded Kubernetes API is up at " + k8s.url() + "; the operator is connected to it over HTTP.");
-      client.resources(RollbackPolicy.class).resource(PolicyYaml.parse(POLICY)).create();
+      say("A scripted Prometheus answers at " + prometheus.url() + ": checkout serves 40 req/s, no errors.");
+      metrics(prometheus, 0.0);
+      client.resources(RollbackPolicy.class).resource(PolicyYaml.parse(POLICY.formatted(prometheus.url()))).create();
       cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 3, Map.of("app", "registry.example/checkout:v1.0.0"));
       step(client, "kubectl apply -f checkout-policy.yaml  # guards app=checkout; checkout runs revision 1",
           d -> d.phase != null && d.phase.name().equals("Stable") && d.revision == 1);
@@ -72,10 +85,21 @@ final class DemoCommand implements Callable<Integer> {
 
       cluster.annotate(NS, "checkout", "rollbackguard.io/declare-note", "card numbers in the logs");
       cluster.annotate(NS, "checkout", "rollbackguard.io/declare", "security-flaw");
-      DeploymentStatus last = step(client, "kubectl annotate deployment/checkout -n shop "
+      step(client, "kubectl annotate deployment/checkout -n shop "
           + "rollbackguard.io/declare=security-flaw rollbackguard.io/declare-note='card numbers in the logs'",
           d -> d.action.name().equals("RollbackImmediate"));
 
+      cluster.rollout(NS, "checkout", Map.of("app", "registry.example/checkout:v2.1.1"), Pods.Ready);
+      step(client, "kubectl set image deployment/checkout app=registry.example/checkout:v2.1.1  # revision 4, the"
+          + " hotfix; the declaration stays with revision 3", d -> d.revision == 4 && d.action.name().equals("None"));
+      metrics(prometheus, 0.02);
+      step(client, "# ... error rate 2% on revision 4", d -> d.revision == 4
+          && d.action.name().equals("RollbackRapid"));
+      metrics(prometheus, 0.07);
+      DeploymentStatus last = step(client, "# ... error rate 7%", d -> d.revision == 4
+          && d.action.name().equals("RollbackImmediate"));
+
+      printFindings(last);
       printProcedure(last);
       printTimeline(last);
       return RollbackGuard.OK;
@@ -110,6 +134,24 @@ final class DemoCommand implements Callable<Integer> {
     }
     throw new StepTimeout("the operator did not reach the expected state within " + STEP_TIMEOUT.getSeconds()
         + "s after: " + command);
+  }
+
+  private static void metrics(ScriptedPrometheus prometheus, double errorRate) {
+    prometheus.set("checkout", Signals.ERROR_RATE, errorRate);
+    prometheus.set("checkout", Signals.LATENCY_P95, 0.18);
+    prometheus.set("checkout", Signals.REQUEST_RATE, 40.0);
+  }
+
+  private void printFindings(DeploymentStatus d) {
+    say("");
+    say("$ kubectl get rbp checkout -n shop -o jsonpath='{.status.deployments[0].findings}'");
+    for (FindingStatus f : d.findings) {
+      say("  " + f.state + " " + (f.tier == null ? "" : f.tier + " ") + f.signal + ": " + f.message
+          + (f.since == null ? "" : " (since " + f.since + ")"));
+      if (f.query != null) {
+        say("    query: " + f.query);
+      }
+    }
   }
 
   private void printProcedure(DeploymentStatus d) {

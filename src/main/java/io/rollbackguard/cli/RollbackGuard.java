@@ -19,7 +19,15 @@ public final class RollbackGuard {
   boolean verbose;
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code;
+    try {
+      code = execute(args);
+    } catch (Throwable t) {
+      // Never leave the JVM up on an error: the embedded servers and operator threads are not daemons.
+      System.err.println("error: " + t);
+      code = INVALID;
+    }
+    System.exit(code);
   }
 
   /** Runs a command line and returns its exit code; never throws. */
