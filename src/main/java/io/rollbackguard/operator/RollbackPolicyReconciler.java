@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -83,10 +84,14 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         .withSecondaryToPrimaryMapper(rs -> owner(deployments, rs, "Deployment").map(d -> selecting(policies, d))
             .orElse(Set.of()))
         .build(), context);
-    // Only pods that belong to a Deployment's ReplicaSet carry this label: nothing else enters the cache.
+    // Only pods that belong to a Deployment's ReplicaSet carry this label: nothing else enters the cache, and of
+    // those only what the crash-loop check reads is kept (pods are the many; their specs are large).
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, RollbackPolicy.class)
         .withName("pods")
         .withLabelSelector(RolloutReader.POD_TEMPLATE_HASH)
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
+            context.getClient().getKubernetesSerialization(), "metadata.labels", "metadata.ownerReferences",
+            "status.containerStatuses"))
         .withSecondaryToPrimaryMapper(p -> owner(replicaSets, p, "ReplicaSet")
             .flatMap(rs -> owner(deployments, rs, "Deployment")).map(d -> selecting(policies, d)).orElse(Set.of()))
         .build(), context);
