@@ -97,6 +97,13 @@ class RealPrometheusIT {
   void sevenPercentOfServerErrorsRollBackNowWithTheMeasuredRateAsEvidence() {
     guardCheckout("60s");
     awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.lastSample >= 1);
+    // traffic and no 5xx series at all: the default query gives an error rate of 0, not "no data"
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+        h.policy("checkout").getStatus().conditions).anySatisfy(c -> {
+          assertThat(c.getType()).isEqualTo("MetricsAvailable");
+          assertThat(c.getStatus()).isEqualTo("True");
+        }));
+    assertThat(h.target("checkout", "checkout").evaluation.observed.get(Signals.ERROR_RATE).value()).isZero();
     exporter.errorFraction = 0.07;
     DeploymentStatus d = awaitTarget(t -> t.action == Action.RollbackImmediate);
     assertThat(d.findings).anySatisfy(f -> {
