@@ -138,12 +138,18 @@ public final class TargetEvaluator {
 
   /** A quiet stable target: its name, revision and template hash say all there is. */
   private static DeploymentStatus quiet(DeploymentStatus full, RolloutTracking tracking) {
-    DeploymentStatus d = new DeploymentStatus();
-    d.name = full.name;
-    d.revision = full.revision;
-    d.phase = full.phase;
-    d.action = full.action;
+    DeploymentStatus d = headline(full);
     d.tracking = tracking.quiet();
+    return d;
+  }
+
+  /** Name, revision, phase and action alone: what a quiet target shows. */
+  private static DeploymentStatus headline(DeploymentStatus from) {
+    DeploymentStatus d = new DeploymentStatus();
+    d.name = from.name;
+    d.revision = from.revision;
+    d.phase = from.phase;
+    d.action = from.action;
     d.timeline = List.of();
     return d;
   }
@@ -155,14 +161,9 @@ public final class TargetEvaluator {
     }
     RolloutTracking t = recorded.tracking;
     RolloutSnapshot.HistoryEntry own = s.history().get(t.podTemplateHash());
-    DeploymentStatus d = new DeploymentStatus();
-    d.name = recorded.name;
-    d.revision = recorded.revision;
-    d.phase = recorded.phase;
-    d.action = recorded.action;
+    DeploymentStatus d = headline(recorded);
     d.tracking = t.expandQuiet(own == null ? null : own.containers());
     d.evaluation = EvaluationState.adopted(Long.toString(t.revision()), 0);
-    d.timeline = List.of();
     return d;
   }
 
