@@ -127,6 +127,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) {
       Request r = new Request(request.getMethod(), request.getPath(), request.getHeader("User-Agent"));
       requests.add(r);
+      if ("GET".equals(r.method()) && ("/version".equals(r.path()) || "/version/".equals(r.path()))) {
+        // The CRUD dispatcher would answer /version from its store: serve what a 1.31 API server says.
+        return new MockResponse().setResponseCode(200).setBody("{\"major\":\"1\",\"minor\":\"31\","
+            + "\"gitVersion\":\"v1.31.0\",\"platform\":\"linux/amd64\"}");
+      }
       for (Failure f : failures) {
         if (f.which().test(r) && failures.remove(f)) {
           return new MockResponse().setResponseCode(f.code()).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
