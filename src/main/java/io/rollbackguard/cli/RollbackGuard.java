@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 /** The one jar's entry point. Exit codes, every command: 0 ok, 1 problems found, 2 bad input or usage, 3 unreachable. */
 @Command(name = "rollback-guard", mixinStandardHelpOptions = true, version = "rollback-guard 0.1.0",
     description = "Guards Deployment rollouts and advises on rollbacks; never executes one.",
-    subcommands = {RunCommand.class, DemoCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, TestCommand.class, LintCommand.class,
+        RunbookCommand.class, PostmortemCommand.class,
+        CommandLine.HelpCommand.class})
 public final class RollbackGuard {
   public static final int OK = 0;
   public static final int PROBLEMS = 1;

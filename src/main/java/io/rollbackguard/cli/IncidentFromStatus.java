@@ -1,0 +1,84 @@
+package io.rollbackguard.cli;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.spec.ProcedureSpec;
+import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.status.FindingStatus;
+import io.rollbackguard.api.status.TimelineEntry;
+import io.rollbackguard.procedure.Incident;
+import io.rollbackguard.procedure.ProcedureOptions;
+import io.rollbackguard.verdict.Finding;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a policy's status entry for one Deployment into the plain {@link Incident} the writers render. */
+final class IncidentFromStatus {
+  private IncidentFromStatus() {}
+
+  static Incident of(RollbackPolicy policy, DeploymentStatus d) throws PolicyLookup.LookupException {
+    String at = "status.deployments[" + d.name + "].";
+    List<Finding> findings = new ArrayList<>();
+    for (FindingStatus f : d.findings == null ? List.<FindingStatus>of() : d.findings) {
+      findings.add(new Finding(f.signal, f.tier, f.state, f.observed, f.threshold, null,
+          millis(at + "findings.since", f.since), millis(at + "findings.firedAt", f.firedAt), f.message, f.query));
+    }
+    List<Incident.Event> timeline = new ArrayList<>();
+    for (TimelineEntry e : d.timeline == null ? List.<TimelineEntry>of() : d.timeline) {
+      Instant when = time(at + "timeline.at", e.at);
+      if (when != null && e.event != null) {
+        timeline.add(new Incident.Event(when, e.event, e.message == null ? "" : e.message));
+      }
+    }
+    return new Incident(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), d.name, d.revision,
+        d.images, d.phase, d.action, d.tier, d.reason, time(at + "decideBy", d.decideBy),
+        time(at + "rolloutStartedAt", d.rolloutStartedAt), time(at + "observeUntil", d.observeUntil),
+        d.stableRevision, d.stableImages, findings, d.procedure, timeline,
+        d.evaluation == null ? null : d.evaluation.declaration, options(policy), metrics(policy));
+  }
+
+  /** The policy's spec.procedure; null when the saved object holds no spec, so the writers can say it is unknown. */
+  private static ProcedureOptions options(RollbackPolicy policy) {
+    if (policy.getSpec() == null) {
+      return null;
+    }
+    ProcedureSpec p = policy.getSpec().procedure;
+    if (p == null) {
+      return ProcedureOptions.NONE;
+    }
+    ProcedureOptions.Database db = p.database == null ? null : new ProcedureOptions.Database(p.database.engine,
+        Boolean.TRUE.equals(p.database.migrationsReversible), p.database.migrateDownCommand, p.database.restoreCommand);
+    return new ProcedureOptions(p.featureFlags, db, p.extraSteps);
+  }
+
+  private static Incident.MetricsCondition metrics(RollbackPolicy policy) {
+    if (policy.getStatus() == null || policy.getStatus().conditions == null) {
+      return null;
+    }
+    for (Condition c : policy.getStatus().conditions) {
+      if ("MetricsAvailable".equals(c.getType())) {
+        return new Incident.MetricsCondition(c.getStatus(), c.getReason(), c.getMessage());
+      }
+    }
+    return null;
+  }
+
+  private static Instant time(String field, String text) throws PolicyLookup.LookupException {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new PolicyLookup.LookupException(RollbackGuard.INVALID, field + ": '" + text
+          + "' is not an RFC 3339 time");
+    }
+  }
+
+  private static Long millis(String field, String text) throws PolicyLookup.LookupException {
+    Instant t = time(field, text);
+    return t == null ? null : t.toEpochMilli();
+  }
+}

@@ -1,0 +1,295 @@
+package io.rollbackguard.procedure;
+
+import static io.rollbackguard.procedure.Markdown.code;
+import static io.rollbackguard.procedure.Markdown.codeList;
+import static io.rollbackguard.procedure.Markdown.elapsed;
+import static io.rollbackguard.procedure.Markdown.instant;
+
+import io.rollbackguard.procedure.Incident.Event;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.Finding;
+import io.rollbackguard.verdict.Phase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The emergency runbook of INCIDENT-PRACTICE.md for one Deployment, as Markdown, filled in with its live values: the
+ * revisions and images, the procedure's exact commands, the deadline and the time left, the status-page messages with
+ * the versions, and each stage's minutes from detection turned into clock times.
+ */
+public final class RunbookWriter {
+  private final StringBuilder md = new StringBuilder();
+  private final IncidentFacts facts;
+  private final Incident incident;
+  private final Instant now;
+
+  private RunbookWriter(Incident incident, Instant now) {
+    this.facts = IncidentFacts.of(incident);
+    this.incident = incident;
+    this.now = now;
+  }
+
+  /** @param now the moment the runbook is for: the time left is counted to it */
+  public static String write(Incident incident, Instant now) {
+    return new RunbookWriter(incident, now).render();
+  }
+
+  private String render() {
+    line("# Emergency runbook: " + incident.deployment() + " (namespace " + incident.namespace() + ")");
+    line("");
+    boolean acting = incident.action() != Action.None;
+    if (!acting && !facts.rolledBack()) {
+      line("Nothing to act on: revision " + incident.revision() + " is " + incident.phase()
+          + (incident.reason() == null ? "" : " (" + incident.reason() + ")")
+          + ", with no recommendation and no rollback in its status.");
+      footer();
+      return md.toString();
+    }
+    headline(acting);
+    summaryTable();
+    evidence();
+    Instant detected = facts.detectedAt() != null ? facts.detectedAt() : now;
+    detection(detected);
+    communication(detected, acting);
+    action(detected, acting);
+    verification(detected);
+    resolution(detected);
+    postmortem(detected);
+    footer();
+    return md.toString();
+  }
+
+  private void headline(boolean acting) {
+    if (acting) {
+      line("**" + incident.action() + "**" + (incident.tier() == null ? "" : " (" + incident.tier() + " tier)") + ": "
+          + incident.reason() + ".");
+      line("");
+      line(incident.decideBy() == null
+          ? "**No deadline**: decide between a hotfix and a rollback."
+          : "**Decide by " + instant(incident.decideBy()) + ": " + Markdown.timeLeft(incident.decideBy(), now)
+              + "** (now " + instant(now) + ").");
+    } else {
+      line("**Rolled back at " + instant(facts.rollback().at()) + "**: " + facts.rollback().message() + ".");
+    }
+    line("");
+  }
+
+  private void summaryTable() {
+    line("| | |");
+    line("|---|---|");
+    line("| Deployment | " + code("deployment/" + incident.deployment()) + " in namespace " + code(incident.namespace())
+        + ", guarded by RollbackPolicy " + code(incident.policy()) + " |");
+    line("| Bad revision | " + revision(facts.badRevision()) + ": " + codeList(facts.badImages())
+        + (facts.startedAt() == null ? "" : ", rolled out " + instant(facts.startedAt())) + " |");
+    if (facts.rolledBack()) {
+      line("| Restored | " + revision(facts.goodRevision()) + ", now revision " + incident.revision() + ": "
+          + codeList(incident.images()) + " |");
+    } else {
+      line("| Stable revision | " + (incident.stableRevision() == null
+          ? "none verified yet: the rollback target is unverified"
+          : incident.stableRevision() + ": " + codeList(incident.stableImages())) + " |");
+    }
+    line("| Phase | " + incident.phase() + window() + " |");
+    line("");
+  }
+
+  private String window() {
+    if (incident.observeUntil() == null) {
+      return "";
+    }
+    String what = facts.rolledBack() ? "the restored revision's window" : "the observation window";
+    return incident.observeUntil().isAfter(now) ? "; " + what + " runs until " + instant(incident.observeUntil())
+        : "; " + what + " closed at " + instant(incident.observeUntil());
+  }
+
+  private void evidence() {
+    List<String> evidence = facts.evidence();
+    if (evidence.isEmpty()) {
+      return;
+    }
+    line("## Evidence");
+    line("");
+    if (!facts.rolledBack()) {
+      for (Finding f : incident.findings()) {
+        line("- " + f.message() + (f.tier() == null ? "" : " (" + f.tier() + " tier)") + when(f));
+      }
+    } else {
+      evidence.forEach(e -> line("- " + e));
+    }
+    line("");
+  }
+
+  private static String when(Finding f) {
+    if (f.firedAt() != null) {
+      return ": fired at " + Markdown.clock(Instant.ofEpochMilli(f.firedAt()))
+          + (f.since() != null && !f.since().equals(f.firedAt())
+              ? ", breached since " + Markdown.clock(Instant.ofEpochMilli(f.since())) : "");
+    }
+    return f.since() == null ? "" : ": breached since " + Markdown.clock(Instant.ofEpochMilli(f.since()));
+  }
+
+  private void detection(Instant detected) {
+    stage(1, "Detection", detected, 0, 2);
+    Event first = facts.firstAlert();
+    line("- [ ] Alert received" + (first == null ? "" : ": " + first.message() + ", at " + Markdown.clock(first.at())));
+    Set<String> queries = new LinkedHashSet<>();
+    incident.findings().stream().map(Finding::query).filter(q -> q != null && !q.isBlank()).forEach(queries::add);
+    if (queries.isEmpty()) {
+      line("- [ ] Check the Deployment and the dashboards: " + code(kubectl("describe deployment/")));
+    } else {
+      line("- [ ] Check the metrics (the findings' queries):");
+      line("");
+      line("  ```promql");
+      queries.forEach(q -> line("  " + q));
+      line("  ```");
+      line("");
+    }
+    Instant breach = facts.firstBreach();
+    line("- [ ] Confirm the problem follows the latest deployment: revision " + revision(facts.badRevision())
+        + (facts.startedAt() == null ? "" : " rolled out at " + Markdown.clock(facts.startedAt()))
+        + (breach == null || facts.startedAt() == null ? ""
+            : "; first breach at " + Markdown.clock(breach) + ", " + elapsed(facts.startedAt(), breach) + " later"));
+    line("");
+  }
+
+  private void communication(Instant detected, boolean acting) {
+    stage(2, "Communication", detected, 2, 5);
+    line("- [ ] Notify the team in the incident channel: " + incident.deployment() + " revision "
+        + revision(facts.badRevision()) + " (" + facts.badVersion() + "), " + facts.worstAction()
+        + (acting && incident.decideBy() != null ? ", decide by " + Markdown.clock(incident.decideBy()) : ""));
+    List<Event> acks = facts.acknowledgements();
+    if (acks.isEmpty()) {
+      line("- [ ] Say who acts, for the timeline: " + code(kubectl("annotate deployment/")
+          + " rollbackguard.io/ack=\"<who>: <note>\""));
+    } else {
+      acks.forEach(a -> line("- [x] Acknowledged at " + Markdown.clock(a.at()) + " (" + a.message() + ")"));
+    }
+    line("- [ ] Update the status page:");
+    line("");
+    line("  > Incident in progress — service degraded. We identified a problem following deployment "
+        + facts.badVersion() + ". " + inProgress() + "");
+    line("");
+  }
+
+  private String inProgress() {
+    return switch (facts.worstAction()) {
+      case DisableFeatureFlag -> "A fix is in progress.";
+      case Evaluate -> "We are investigating.";
+      default -> "A rollback is in progress.";
+    };
+  }
+
+  private void action(Instant detected, boolean acting) {
+    String name = facts.rolledBack() || incident.action().isRollback() ? "Rollback"
+        : incident.action() == Action.DisableFeatureFlag ? "Mitigation" : "Hotfix or rollback";
+    stage(3, name, detected, 5, 15);
+    if (!acting || incident.procedure() == null) {
+      Event done = facts.rollback();
+      line(done == null ? "The status holds no procedure for revision " + incident.revision() + "."
+          : "Done: rollback observed at " + Markdown.clock(done.at())
+              + (facts.detectedAt() == null ? "" : ", " + elapsed(facts.detectedAt(), done.at()) + " after detection")
+              + ". Nothing left to run.");
+      line("");
+      return;
+    }
+    Procedure p = incident.procedure();
+    line("**" + p.title() + "**");
+    line("");
+    int n = 1;
+    for (Procedure.Step step : p.steps()) {
+      line(n++ + ". " + step.title() + (step.command() == null ? "" : ": " + code(step.command())));
+    }
+    for (String warning : p.warnings()) {
+      line("");
+      line("> **Warning:** " + warning);
+    }
+    line("");
+  }
+
+  private void verification(Instant detected) {
+    stage(4, "Verification", detected, 15, 20);
+    line("- [ ] The rollout completes: " + code(kubectl("rollout status deployment/")));
+    line("- [ ] Health checks pass");
+    line("- [ ] Smoke tests pass");
+    for (String e : backToNormal()) {
+      line("- [ ] No longer true: " + e);
+    }
+    line("- [ ] Manual check of the critical features");
+    if (facts.rolledBack()) {
+      line("- [" + (incident.phase() == Phase.Stable ? "x" : " ") + "] rollback-guard's fresh window on revision "
+          + incident.revision() + ": " + incident.phase()
+          + (incident.reason() == null ? "" : " (" + incident.reason() + ")"));
+    } else {
+      line("- [ ] rollback-guard records the rollback (RolledBack) and opens a fresh window: "
+          + code("kubectl get rbp " + incident.policy() + " -n " + incident.namespace()));
+    }
+    line("");
+  }
+
+  /**
+   * Per signal, the finding of the lowest tier: its bound is the one "normal" lies under (error rate 6.5% > 0.1%
+   * rather than > 5%). After a rollback only the recommendations' reasons are left, each said once.
+   */
+  private List<String> backToNormal() {
+    if (facts.rolledBack() || incident.findings().isEmpty()) {
+      return facts.evidence();
+    }
+    Map<String, String> bySignal = new LinkedHashMap<>();
+    incident.findings().forEach(f -> bySignal.put(f.signal(), f.message() + (f.tier() == null ? ""
+        : " (" + f.tier() + " tier)")));
+    return List.copyOf(bySignal.values());
+  }
+
+  private void resolution(Instant detected) {
+    stage(5, "Communication", detected, 20, 25);
+    String how = facts.worstAction() == Action.DisableFeatureFlag && incident.options() != null
+        && !incident.options().featureFlags().isEmpty() && !facts.rolledBack()
+        ? "disabling " + String.join(", ", incident.options().featureFlags())
+        : "rolling back to " + facts.goodVersion();
+    line("- [ ] Update the status page:");
+    line("");
+    line("  > Incident resolved. Service restored after " + how + ". Post-mortem to follow.");
+    line("");
+  }
+
+  private void postmortem(Instant detected) {
+    line("## 6. Post-mortem (within 48 h: by " + instant(detected.plus(Duration.ofHours(48))) + ")");
+    line("");
+    line("- [ ] Schedule the meeting");
+    line("- [ ] Draft it: " + code("rollback-guard postmortem -n " + incident.namespace() + " " + incident.policy()
+        + " " + incident.deployment()));
+    line("- [ ] Write the timeline, find the root cause, define preventive actions");
+    line("");
+  }
+
+  private void stage(int number, String name, Instant detected, int fromMinute, int toMinute) {
+    line("## " + number + ". " + name + " (" + fromMinute + "–" + toMinute + " min: "
+        + Markdown.shortClock(detected.plus(Duration.ofMinutes(fromMinute))) + "–"
+        + Markdown.shortClock(detected.plus(Duration.ofMinutes(toMinute))) + ")");
+    line("");
+  }
+
+  private void footer() {
+    line("---");
+    line("");
+    line("_Written by rollback-guard at " + instant(now) + " from the status of RollbackPolicy " + incident.namespace()
+        + "/" + incident.policy() + ". rollback-guard advises: it has executed nothing._");
+  }
+
+  private String kubectl(String verbAndKind) {
+    return "kubectl " + verbAndKind + incident.deployment() + " -n " + incident.namespace();
+  }
+
+  private static String revision(Long revision) {
+    return revision == null ? "unknown" : revision.toString();
+  }
+
+  private void line(String text) {
+    md.append(text).append('\n');
+  }
+}

@@ -1,0 +1,178 @@
+package io.rollbackguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class LintCommandTest {
+  static final Path FIXTURES = Path.of("src/test/resources/lint");
+
+  @TempDir Path dir;
+
+  private static final String POLICY = "apiVersion: rollbackguard.io/v1alpha1\nkind: RollbackPolicy\n"
+      + "metadata: {name: NAME, namespace: shop}\nspec:\n  selector: {matchLabels: {app: NAME}}\n";
+
+  private Path write(String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+    return p;
+  }
+
+  static Stream<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("examples"))) {
+      return files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().endsWith(".test.yaml")).sorted()
+          .toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void everyExamplePolicyIsClean(Path example) {
+    CliRun run = CliRun.of("lint", example.toString());
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).isEqualTo("1 policy valid\n");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void theExamplesDirectoryIsCleanAndItsPolicyTestsAreNotTakenForManifests() throws IOException {
+    CliRun run = CliRun.of("lint", "examples/");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).isEqualTo(examples().count() + " policies valid\n");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      unknown-field.yaml            | spec.tiers.rapid.errorRate.abov: unknown field (known: above, below, disabled, for), at line 9, column
+      enum-value.yaml               | spec.observation.onNoData: 'Evaluat' is not one of Evaluate, Ignore, at line 6
+      wrong-type.yaml               | spec.observation.minRequestRate: 'lots' is not a number, at line 6
+      malformed-duration.yaml       | spec.observation.window: 'forever' is not a duration
+      error-rate-out-of-range.yaml  | spec.tiers.immediate.errorRate.above: 5.0 is out of range
+      tier-order.yaml               | spec.tiers.immediate.errorRate.above: 0.005 is looser than the rapid tier's 0.01
+      missing-selector.yaml         | spec.selector: required
+      neither-above-nor-below.yaml  | spec.tiers.rapid.latencyP95: set above or below
+      unknown-custom-signal.yaml    | spec.tiers.rapid.custom[0].signal: unknown signal 'checkout-prob'
+      database-without-restore.yaml | spec.procedure.database.restoreCommand: required when migrations are not reversible
+      interval-too-short.yaml       | spec.observation.interval: must be at least 1s
+      decide-within-order.yaml      | spec.tiers.immediate.decideWithin: 45m is longer than the rapid tier's 30m
+      wrong-api-version.yaml        | apiVersion: 'rollbackguard.io/v1' is not rollbackguard.io/v1alpha1
+      unknown-placeholder.yaml      | spec.signals.errorRate.query: unknown placeholder {{namespce}}
+      unquoted-placeholder.yaml     | spec.signals.errorRate.query: {{deployment}} must stand inside a quoted label value
+      """)
+  void aBrokenPolicyGetsOneLineNamingTheFileAndTheField(String fixture, String problem) {
+    Path file = FIXTURES.resolve("broken").resolve(fixture);
+    CliRun run = CliRun.of("lint", file.toString());
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith(file + ": " + problem.strip());
+    assertThat(lines.get(1)).isEqualTo("1 of 1 policy invalid (1 problem)");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void everyBrokenFixtureIsCoveredAboveAndTheirProblemsAddUp() {
+    CliRun run = CliRun.of("lint", FIXTURES.resolve("broken").toString());
+    assertThat(run.out()).endsWith("15 of 15 policies invalid (15 problems)\n");
+    assertThat(run.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void otherKindsInAMultiDocumentFileAreSkippedWithANote() {
+    Path file = FIXTURES.resolve("multi-document.yaml");
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.err()).isEqualTo(file + ": skipped Deployment/checkout (not a RollbackPolicy)\n"
+        + file + ": skipped Service/checkout (not a RollbackPolicy)\n");
+    assertThat(run.out()).isEqualTo("2 policies valid\n");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void aProblemInAFileOfSeveralPoliciesNamesThePolicy() throws IOException {
+    Path file = write("two.yaml", POLICY.replace("NAME", "cart") + "---\n" + POLICY.replace("NAME", "checkout")
+        + "  observation: {window: forever}\n");
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.out()).isEqualTo(file + " (checkout): spec.observation.window: 'forever' is not a duration"
+        + " (use e.g. 30s, 1m30s, 1500ms)\n1 of 2 policies invalid (1 problem)\n");
+    assertThat(run.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void unparseableYamlExitsTwoWithTheParsersLineAndColumnOnOneLine() {
+    Path file = FIXTURES.resolve("unparseable.yaml");
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.err()).isEqualTo("error: " + file + ": line 4, column 5: expected ',' or '}', but got :"
+        + " (while parsing a flow mapping at line 3, column 11)\n");
+    assertThat(run.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnreadableFileWinsOverProblemsInOthers() {
+    CliRun run = CliRun.of("lint", FIXTURES.resolve("broken/tier-order.yaml").toString(),
+        FIXTURES.resolve("unparseable.yaml").toString());
+    assertThat(run.out()).endsWith("1 of 1 policy invalid (1 problem); 1 file unreadable\n");
+    assertThat(run.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingFileExitsTwo() {
+    CliRun run = CliRun.of("lint", dir.resolve("nope.yaml").toString());
+    assertThat(run.err()).isEqualTo("error: " + dir.resolve("nope.yaml") + ": no such file\n");
+    assertThat(run.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aDirectoryIsSearchedForYamlAndYmlBelowItSkippingPolicyTests() throws IOException {
+    write("a.yaml", POLICY.replace("NAME", "a"));
+    write("b.yml", POLICY.replace("NAME", "b"));
+    write("nested/deeper/c.yaml", POLICY.replace("NAME", "c"));
+    write("a.test.yaml", "policy: a.yaml\ntests: []\n");
+    write("notes.txt", "not yaml: [");
+    CliRun run = CliRun.of("lint", dir.toString());
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).isEqualTo("3 policies valid\n");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void aPolicyTestFileNamedExplicitlyIsSkippedWithANote() throws IOException {
+    Path policy = write("a.yaml", POLICY.replace("NAME", "a"));
+    Path test = write("a.test.yaml", "policy: a.yaml\ntests: []\n");
+    CliRun run = CliRun.of("lint", policy.toString(), test.toString());
+    assertThat(run.err()).isEqualTo(test + ": skipped (a policy test file: run `rollback-guard test` on it)\n");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void noPolicyAtAllIsAnErrorNotASilentPass() throws IOException {
+    write("values.yaml", "replicas: 3\n");
+    CliRun run = CliRun.of("lint", dir.toString());
+    assertThat(run.err()).contains("skipped document 1 (no kind: not a Kubernetes object)",
+        "error: no RollbackPolicy found in [" + dir + "]");
+    assertThat(run.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void helpShowsAnExampleAndTheExitCodes() {
+    CliRun run = CliRun.of("lint", "--help");
+    assertThat(run.out()).contains("Example:", "rollback-guard lint examples/", "*.test.yaml",
+        "Exit codes: 0 all valid, 1 problems found, 2 a file cannot be read or parsed");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(CliRun.of("lint").exitCode()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,88 @@
+package io.rollbackguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.cli.demo.EmbeddedKubernetes;
+import io.rollbackguard.cli.demo.SimulatedCluster;
+import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
+import io.rollbackguard.operator.OperatorSettings;
+import io.rollbackguard.operator.RollbackGuardOperator;
+import io.rollbackguard.policy.PolicyYaml;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real operator writes the status, the commands read it: after a rollback the bad revision survives only in the
+ * timeline's wording, so this pins that the wording the operator writes is the one the draft reads back.
+ */
+class PostmortemCommandIT {
+  @TempDir Path home;
+
+  @Test
+  void theDraftOfARealRollbackNamesTheBadRevisionTheStableOneAndTheTimeline() throws Exception {
+    try (EmbeddedKubernetes k8s = EmbeddedKubernetes.start();
+        KubernetesClient operatorClient = k8s.newOperatorClient();
+        RollbackGuardOperator operator = RollbackGuardOperator.start(operatorClient,
+            new OperatorSettings(Set.of("shop"), null, null, 0), Clock.systemUTC())) {
+      KubernetesClient client = k8s.client();
+      SimulatedCluster cluster = new SimulatedCluster(client);
+      client.resources(RollbackPolicy.class).resource(PolicyYaml.parse("""
+          apiVersion: rollbackguard.io/v1alpha1
+          kind: RollbackPolicy
+          metadata: {name: checkout, namespace: shop}
+          spec:
+            selector: {matchLabels: {app: checkout}}
+            observation: {window: 3s, interval: 1s}
+            procedure: {database: {engine: postgres, migrationsReversible: false, restoreCommand: "pg_restore x"}}
+          """)).create();
+      cluster.deploy("shop", "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1.0.0"));
+      await(client, d -> "Stable".equals(String.valueOf(d.phase)) && d.revision == 1);
+      cluster.rollout("shop", "checkout", Map.of("app", "registry/checkout:v1.1.0"), Pods.CrashLooping);
+      await(client, d -> d.revision == 2 && d.action != null && d.action.isRollback());
+      cluster.annotate("shop", "checkout", "rollbackguard.io/ack", "erin: rolling back");
+      await(client, d -> d.timeline.stream().anyMatch(e -> e.event.equals("Acknowledged")));
+      cluster.undo("shop", "checkout", 1);
+      await(client, d -> d.revision == 3 && "Stable".equals(String.valueOf(d.phase)));
+
+      // Saved the way on call would save it; reading from the cluster is RunbookCommandIT's concern.
+      Path saved = home.resolve("checkout.yaml");
+      Files.writeString(saved, client.getKubernetesSerialization().asYaml(
+          client.resources(RollbackPolicy.class).inNamespace("shop").withName("checkout").get()));
+      CliRun r = IncidentCommandRun.run(new PostmortemCommand(), Instant.now(), "--from-file", saved.toString());
+      assertThat(r.err()).isEmpty();
+      assertThat(r.out()).contains(
+          "- **Change:** revision 2 (`registry/checkout:v1.1.0`)",
+          "the stable revision was 1 (`registry/checkout:v1.0.0`)",
+          "from the rollout to the rollback observed at",
+          "- **Detection:** RollbackRapid recommended at",
+          "| Deploy | revision 2 (registry/checkout:v1.1.0) |",
+          "| Acknowledged | erin: rolling back |",
+          "| Rollback observed | revision 3 restores the template of stable revision 1",
+          "- What changed between v1.0.0 and v1.1.0?",
+          "- No feature flag is declared in the policy",
+          "- Database migrations are declared irreversible")
+          .containsPattern("\\n  - \\d pods? of the new revision crash-looping\\n");
+    }
+  }
+
+  private static void await(KubernetesClient client, Predicate<DeploymentStatus> done) {
+    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      RollbackPolicy p = client.resources(RollbackPolicy.class).inNamespace("shop").withName("checkout").get();
+      return p == null || p.getStatus() == null ? null : p.getStatus().deployments.stream()
+          .filter(d -> "checkout".equals(d.name) && d.revision != null && d.timeline != null).findFirst()
+          .orElse(null);
+    }, d -> d != null && done.test(d));
+  }
+}

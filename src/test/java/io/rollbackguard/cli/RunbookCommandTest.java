@@ -1,0 +1,191 @@
+package io.rollbackguard.cli;
+
+import static io.rollbackguard.cli.IncidentCommandRun.FIXTURES;
+import static io.rollbackguard.cli.IncidentCommandRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunbookCommandTest {
+  static final Instant DURING_THE_INCIDENT = Instant.parse("2026-11-27T14:38:00Z");
+  static final Instant AFTER_THE_ROLLBACK = Instant.parse("2026-11-27T10:15:00Z");
+  static final String BREACHED = FIXTURES.resolve("checkout-breached.yaml").toString();
+  static final String ROLLED_BACK = FIXTURES.resolve("payments-rolled-back.yaml").toString();
+
+  @TempDir Path home;
+
+  static String expected(String name) throws IOException {
+    return Files.readString(FIXTURES.resolve(name));
+  }
+
+  @Test
+  void aBreachedTargetGetsTheRunbookWithItsLiveValuesAndTheMostUrgentTargetIsSaid() throws IOException {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED);
+    assertThat(r.out()).isEqualTo(expected("checkout-breached.runbook.md"));
+    assertThat(r.err()).isEqualTo("note: RollbackPolicy shop/checkout has 2 targets; showing checkout"
+        + " (RollbackImmediate, the most urgent); name another as DEPLOYMENT: checkout, checkout-worker\n");
+    assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
+  void namingThePolicyAndTheTargetGivesTheSameRunbookWithoutANote() throws IOException {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "-n", "shop", "checkout",
+        "checkout");
+    assertThat(r.out()).isEqualTo(expected("checkout-breached.runbook.md"));
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void aRolledBackTargetGetsTheRunbookFromVerificationOn() throws IOException {
+    CliRun r = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--from-file", ROLLED_BACK);
+    assertThat(r.out()).isEqualTo(expected("payments-rolled-back.runbook.md"));
+    assertThat(r.err()).isEmpty();
+    assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
+  void theTimeLeftFollowsTheClock() {
+    CliRun late = run(new RunbookCommand(), Instant.parse("2026-11-27T14:43:10Z"), "--from-file", BREACHED,
+        "checkout", "checkout");
+    assertThat(late.out()).contains("**Decide by 2026-11-27T14:41:00Z: passed 2 min ago** (now 2026-11-27T14:43:10Z)");
+    CliRun close = run(new RunbookCommand(), Instant.parse("2026-11-27T14:40:30Z"), "--from-file", BREACHED,
+        "checkout", "checkout");
+    assertThat(close.out()).contains("**Decide by 2026-11-27T14:41:00Z: less than a minute left**");
+  }
+
+  @Test
+  void aQuietStableTargetHasNothingToActOn() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "checkout",
+        "checkout-worker");
+    assertThat(r.out()).startsWith("# Emergency runbook: checkout-worker (namespace shop)\n\nNothing to act on:"
+        + " revision 12 is Stable, with no recommendation and no rollback in its status.\n");
+    assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
+  void anUnknownTargetExitsTwoListingTheTargets() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "checkout", "cart");
+    assertThat(r.err()).isEqualTo("error: RollbackPolicy shop/checkout has no target named cart; its targets:"
+        + " checkout, checkout-worker\n");
+    assertThat(r.out()).isEmpty();
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aFileHoldingAnotherPolicyExitsTwoSayingWhatItHolds() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "payments");
+    assertThat(r.err()).isEqualTo("error: " + BREACHED + " holds no RollbackPolicy payments; it holds shop/checkout\n");
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingFileExitsTwoOnOneLine() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", home.resolve("saved.yaml").toString());
+    assertThat(r.err()).isEqualTo("error: " + home.resolve("saved.yaml") + ": no such file\n");
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aFileThatIsNotAPolicyExitsTwoSayingHowToSaveOne() throws IOException {
+    Path deployment = home.resolve("deployment.yaml");
+    Files.writeString(deployment, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: checkout}\n");
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", deployment.toString());
+    assertThat(r.err()).isEqualTo("error: " + deployment + " holds a Deployment, not a RollbackPolicy; save one"
+        + " with: kubectl get rbp NAME -n NS -o yaml\n");
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aBrokenFileExitsTwoWithLineAndColumn() throws IOException {
+    Path broken = home.resolve("broken.yaml");
+    Files.writeString(broken, "kind: RollbackPolicy\nmetadata: {name: checkout\nstatus: {}\n");
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", broken.toString());
+    assertThat(r.err()).startsWith("error: " + broken + ": line 3, column 7: ").doesNotContain("\tat ");
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aPolicyWithoutStatusExitsTwoAskingWhetherTheOperatorRuns() throws IOException {
+    Path fresh = home.resolve("fresh.yaml");
+    Files.writeString(fresh, "apiVersion: rollbackguard.io/v1alpha1\nkind: RollbackPolicy\n"
+        + "metadata: {name: checkout, namespace: shop}\nspec: {selector: {matchLabels: {app: checkout}}}\n");
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", fresh.toString());
+    assertThat(r.err()).isEqualTo("error: RollbackPolicy shop/checkout has no status yet: is the operator running?\n");
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aListOfSavedPoliciesIsSearchedByName() throws IOException {
+    Path list = home.resolve("list.yaml");
+    Files.writeString(list, "apiVersion: v1\nkind: List\nitems:\n" + asListItem(BREACHED) + asListItem(ROLLED_BACK));
+    CliRun r = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--from-file", list.toString(), "payments");
+    assertThat(r.out()).isEqualTo(expected("payments-rolled-back.runbook.md"));
+    CliRun ambiguous = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--from-file", list.toString());
+    assertThat(ambiguous.err()).isEqualTo("error: " + list + " holds 2 RollbackPolicies (shop/checkout,"
+        + " shop/payments): name one as POLICY\n");
+    assertThat(ambiguous.exitCode()).isEqualTo(2);
+  }
+
+  /** A saved object as an item of a List, the way `kubectl get rbp -o yaml` prints several. */
+  private static String asListItem(String file) throws IOException {
+    StringBuilder item = new StringBuilder();
+    boolean first = true;
+    for (String line : Files.readAllLines(Path.of(file))) {
+      if (line.startsWith("#")) {
+        continue;
+      }
+      item.append(first ? "- " : "  ").append(line).append('\n');
+      first = false;
+    }
+    return item.toString();
+  }
+
+  @Test
+  void withNoClusterConfiguredItExitsTwoSayingWhatToSet() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, Map.of(), home, "-n", "shop", "checkout");
+    assertThat(r.err()).isEqualTo("error: no cluster configured: pass --kubeconfig, set KUBECONFIG, "
+        + "create ~/.kube/config, or run in a pod with a service account\n");
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnreachableApiServerExitsThree() throws IOException {
+    Path kubeconfig = home.resolve("config");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+        users: [{name: u, user: {token: t}}]
+        contexts: [{name: x, context: {cluster: c, user: u}}]
+        current-context: x
+        """);
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, Map.of("KUBECONFIG", kubeconfig.toString()), home,
+        "-n", "shop", "checkout");
+    assertThat(r.err()).startsWith("error: cannot reach the Kubernetes API at https://127.0.0.1:1");
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void withoutAPolicyOrAFileItIsAUsageError() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT);
+    assertThat(r.err()).isEqualTo("error: name the policy (runbook -n NS POLICY [DEPLOYMENT]), or pass --from-file\n");
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void helpShowsExamplesThroughTheRealEntryPoint() {
+    CliRun r = CliRun.of("runbook", "--help");
+    assertThat(r.out()).contains("Usage: rollback-guard runbook", "[POLICY] [DEPLOYMENT]", "--from-file=STATUS.yaml",
+        "Examples:", "rollback-guard runbook -n shop checkout", "rollback-guard runbook --from-file checkout.yaml",
+        "Exit codes:");
+    assertThat(r.exitCode()).isZero();
+  }
+}

@@ -1,0 +1,103 @@
+package io.rollbackguard.procedure;
+
+import static io.rollbackguard.procedure.TestingIncidents.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunbookWriterTest {
+  @Test
+  void theStagesMinutesFromDetectionBecomeClockTimes() {
+    String md = RunbookWriter.write(new TestingIncidents().build(), at(3, 0));
+    assertThat(md).contains("## 1. Detection (0–2 min: 14:31–14:33)", "## 3. Rollback (5–15 min: 14:36–14:46)",
+        "## 6. Post-mortem (within 48 h: by 2026-11-29T14:31:00Z)");
+  }
+
+  @Test
+  void aFeatureFlagRecommendationIsAMitigationAndTheMessagesNameTheFlag() {
+    TestingIncidents t = new TestingIncidents();
+    t.action = Action.DisableFeatureFlag;
+    t.options = new ProcedureOptions(List.of("newCheckout"), null, List.of());
+    t.procedure = new Procedure("Disable feature flag(s) newCheckout in checkout", List.of(
+        new Procedure.Step("Disable feature flag newCheckout", null)), List.of());
+    t.timeline.set(1, new Incident.Event(at(1, 0), "FeatureFlagRecommended",
+        "DisableFeatureFlag (rapid): 3 pods of the new revision crash-looping"));
+    String md = RunbookWriter.write(t.build(), at(3, 0));
+    assertThat(md).contains("## 3. Mitigation (5–15 min", "1. Disable feature flag newCheckout\n",
+        "deployment v2.1.0. A fix is in progress.", "Service restored after disabling newCheckout.");
+  }
+
+  @Test
+  void anEvaluationHasNoDeadlineAndLeavesHotfixOrRollbackToPeople() {
+    TestingIncidents t = new TestingIncidents();
+    t.action = Action.Evaluate;
+    t.tier = io.rollbackguard.verdict.Tier.evaluate;
+    t.decideBy = null;
+    t.timeline.set(1, new Incident.Event(at(5, 0), "EvaluationRecommended",
+        "Evaluate (evaluate): p95 latency 1.4s > 1s for 5m"));
+    String md = RunbookWriter.write(t.build(), at(3, 0));
+    assertThat(md).contains("**No deadline**: decide between a hotfix and a rollback.",
+        "## 3. Hotfix or rollback (5–15 min", "We are investigating.");
+  }
+
+  @Test
+  void withoutAStableRevisionTheTargetIsSaidToBeUnverifiedAndTheWarningsShow() {
+    TestingIncidents t = new TestingIncidents();
+    t.stableRevision = null;
+    t.stableImages = List.of();
+    t.procedure = new Procedure("Roll back checkout to the previous revision (unverified)", List.of(
+        new Procedure.Step("Roll back to the previous revision (unverified)",
+            "kubectl rollout undo deployment/checkout -n shop")),
+        List.of("Unverified target: no revision has passed its observation window"));
+    String md = RunbookWriter.write(t.build(), at(3, 0));
+    assertThat(md).contains("| Stable revision | none verified yet: the rollback target is unverified |",
+        "> **Warning:** Unverified target: no revision has passed its observation window",
+        "Service restored after rolling back to the previous version.");
+  }
+
+  @Test
+  void aCommandHoldingBackticksStaysOneCodeSpan() {
+    TestingIncidents t = new TestingIncidents();
+    t.procedure = new Procedure("Roll back", List.of(new Procedure.Step("Restore the pre-deploy backup",
+        "pg_restore -d shop backup_`date +%F`.dump")), List.of());
+    assertThat(RunbookWriter.write(t.build(), at(3, 0)))
+        .contains("1. Restore the pre-deploy backup: ``pg_restore -d shop backup_`date +%F`.dump``");
+  }
+
+  @Test
+  void aDeclarationIsTheAlertAndTheResolvedCheckSaysItMustBeGone() {
+    TestingIncidents t = new TestingIncidents();
+    t.action = Action.RollbackImmediate;
+    t.findings.clear();
+    t.findings.add(new io.rollbackguard.verdict.Finding("declaration", io.rollbackguard.verdict.Tier.immediate,
+        io.rollbackguard.verdict.Finding.State.Declared, null, null, null, at(0, 40).toEpochMilli(),
+        at(0, 40).toEpochMilli(), "declared security-flaw: card numbers in the logs", null));
+    t.declaration = new BoundDeclaration("security-flaw", "card numbers in the logs", "7", at(0, 40).toEpochMilli());
+    t.timeline.set(1, new Incident.Event(at(0, 40), "Declared",
+        "declared security-flaw: card numbers in the logs (revision 7)"));
+    String md = RunbookWriter.write(t.build(), at(3, 0));
+    assertThat(md).contains(
+        "- [ ] Alert received: declared security-flaw: card numbers in the logs (revision 7), at 14:30:40",
+        "- [ ] No longer true: declared security-flaw: card numbers in the logs (immediate tier)");
+  }
+
+  @Test
+  void withoutAnAcknowledgementItSaysHowToRecordOne() {
+    assertThat(RunbookWriter.write(new TestingIncidents().build(), at(3, 0))).contains("- [ ] Say who acts, for"
+        + " the timeline: `kubectl annotate deployment/checkout -n shop rollbackguard.io/ack=\"<who>: <note>\"`");
+  }
+
+  @Test
+  void aTargetWithNothingRecommendedAndNoRollbackHasNothingToActOn() {
+    TestingIncidents t = new TestingIncidents();
+    t.action = Action.None;
+    t.phase = io.rollbackguard.verdict.Phase.Observing;
+    t.reason = "observing";
+    t.timeline.remove(1);
+    assertThat(RunbookWriter.write(t.build(), at(3, 0))).contains("Nothing to act on: revision 7 is Observing"
+        + " (observing), with no recommendation and no rollback in its status.").doesNotContain("## 1.");
+  }
+}
