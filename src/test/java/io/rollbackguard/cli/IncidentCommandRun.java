@@ -1,13 +1,10 @@
 package io.rollbackguard.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import picocli.CommandLine;
 
 /** Runs `runbook` or `postmortem` in-process with a fixed clock, and the environment and home directory given. */
 final class IncidentCommandRun {
@@ -20,13 +17,7 @@ final class IncidentCommandRun {
     command.clock = Clock.fixed(now, ZoneOffset.UTC);
     command.env = env;
     command.home = home;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(command);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new CliRun(code, out.toString(), err.toString());
+    return CliRun.command(command, args);
   }
 
   /** With no cluster configured at all: only --from-file can work. */

@@ -3,14 +3,11 @@ package io.rollbackguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RunCommandTest {
   @TempDir Path home;
@@ -19,13 +16,7 @@ class RunCommandTest {
     RunCommand command = new RunCommand();
     command.env = env;
     command.home = home;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(command);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new CliRun(code, out.toString(), err.toString());
+    return CliRun.command(command, args);
   }
 
   @Test

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,9 +126,10 @@ class PrometheusSignalsTest {
 
   @Test
   void aTimeoutIsInconclusive() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
     prometheus.override(q -> {
       try {
-        Thread.sleep(2_000);
+        never.await(2, TimeUnit.SECONDS); // a Prometheus slower than the client's 500 ms timeout
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
