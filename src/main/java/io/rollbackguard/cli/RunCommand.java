@@ -59,6 +59,11 @@ final class RunCommand implements Callable<Integer> {
       return RollbackGuard.INVALID;
     }
     String url = prometheusUrl != null ? prometheusUrl : env.get("PROMETHEUS_URL");
+    if (url != null && !url.isBlank() && !url.matches("https?://[^\\s/]+(/\\S*)?")) {
+      err.println("error: the Prometheus URL '" + url + "' is not an http(s) URL (from "
+          + (prometheusUrl != null ? "--prometheus-url" : "PROMETHEUS_URL") + ")");
+      return RollbackGuard.INVALID;
+    }
     Set<String> watched = new LinkedHashSet<>(namespaces);
     KubernetesClient client;
     try {

@@ -29,14 +29,18 @@ final class PolicyStatusAssembler {
       s.targets = previous.targets;
     }
     s.observedGeneration = generation;
-    s.action = Action.None.name();
+    // What was recommended before the policy became invalid still stands: an edit must not hide a rollback.
+    s.action = previous != null && previous.action != null ? previous.action : Action.None.name();
+    s.decideBy = previous == null ? null : previous.decideBy;
     s.reason = "invalid policy: " + problems;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(previous, READY, "False", "InvalidPolicy", problems, generation, now));
     conditions.add(condition(previous, METRICS_AVAILABLE, "Unknown", "InvalidPolicy",
         "not evaluated while the policy is invalid", generation, now));
-    conditions.add(condition(previous, ROLLBACK_RECOMMENDED, "False", "InvalidPolicy",
-        "not evaluated while the policy is invalid", generation, now));
+    boolean rollback = Action.valueOf(s.action).isRollback();
+    conditions.add(condition(previous, ROLLBACK_RECOMMENDED, rollback ? "True" : "False",
+        rollback ? s.action : "InvalidPolicy", rollback ? "recommended before the policy became invalid"
+            : "not evaluated while the policy is invalid", generation, now));
     s.conditions = conditions;
     return s;
   }

@@ -30,8 +30,16 @@ final class PrometheusConnections {
   private static final long SECRET_TTL_MILLIS = 60_000;
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-  /** A client, none (Kubernetes-only), or why the policy's settings cannot be used (field path and message). */
-  record Resolved(PrometheusClient client, String problemPath, String problem) {}
+  /**
+   * A client; none (Kubernetes-only); why the policy's settings cannot be used (field path and message: the policy
+   * is invalid); or why Prometheus cannot be reached as configured right now ({@code unavailable}: the metrics are
+   * inconclusive, the policy stays enforced on everything else).
+   */
+  record Resolved(PrometheusClient client, String problemPath, String problem, String unavailable) {
+    Resolved(PrometheusClient client, String problemPath, String problem) {
+      this(client, problemPath, problem, null);
+    }
+  }
 
   private record CachedSecret(Map<String, String> data, boolean labelled, boolean missing, long readAt) {}
 
@@ -48,7 +56,22 @@ final class PrometheusConnections {
     this.clock = clock;
   }
 
+  /** A Secret that could not be read this time (the API server failed): not the policy's fault. */
+  private static final class SecretUnavailable extends RuntimeException {
+    SecretUnavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   Resolved resolve(RollbackPolicy policy) {
+    try {
+      return resolveOrThrow(policy);
+    } catch (SecretUnavailable e) {
+      return new Resolved(null, null, null, e.getMessage());
+    }
+  }
+
+  private Resolved resolveOrThrow(RollbackPolicy policy) {
     PrometheusSpec spec = policy.getSpec().prometheus;
     String namespace = policy.getMetadata().getNamespace();
     Duration timeout = spec == null || spec.timeout == null ? DEFAULT_TIMEOUT
@@ -68,7 +91,11 @@ final class PrometheusConnections {
       if (problem != null) {
         return new Resolved(null, "spec.prometheus.bearerTokenSecretRef", problem);
       }
-      token = value[0].trim();
+      token = value[0].strip().replace("\uFEFF", "");
+      if (!token.matches("[\\x21-\\x7E]+")) {
+        return new Resolved(null, "spec.prometheus.bearerTokenSecretRef", "the token in Secret "
+            + spec.bearerTokenSecretRef.name + " holds characters an HTTP header cannot carry");
+      }
     }
     HttpClient http = plain;
     if (spec.caSecretRef != null) {
@@ -99,7 +126,7 @@ final class PrometheusConnections {
             secret.getMetadata().getLabels() != null
                 && "true".equals(secret.getMetadata().getLabels().get(CREDENTIALS_LABEL)), false, now);
       } catch (KubernetesClientException e) {
-        return "Secret " + ref.name + " cannot be read (HTTP " + e.getCode() + ")";
+        throw new SecretUnavailable("Secret " + ref.name + " cannot be read right now (HTTP " + e.getCode() + ")");
       }
       secrets.put(key, s);
     }

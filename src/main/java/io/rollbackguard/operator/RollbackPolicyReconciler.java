@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = RollbackPolicyReconciler.NAME)
 public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy> {
   public static final String NAME = "rollbackpolicy";
+  static final long INVALID_RETRY_MILLIS = 30_000;
   private static final Logger LOG = LoggerFactory.getLogger(RollbackPolicyReconciler.class);
 
   private final OperatorSettings settings;
@@ -91,7 +92,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         .withLabelSelector(RolloutReader.POD_TEMPLATE_HASH)
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
             context.getClient().getKubernetesSerialization(), "metadata.labels", "metadata.ownerReferences",
-            "status.containerStatuses"))
+            "status.containerStatuses", "status.initContainerStatuses"))
         .withSecondaryToPrimaryMapper(p -> owner(replicaSets, p, "ReplicaSet")
             .flatMap(rs -> owner(deployments, rs, "Deployment")).map(d -> selecting(policies, d)).orElse(Set.of()))
         .build(), context);
@@ -123,7 +124,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     long generation = policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
     CompiledPolicy compiled = compile(policy);
     PrometheusConnections.Resolved connection = compiled.valid() && compiled.policy().metricsConfigured()
-        ? prometheus.resolve(policy) : new PrometheusConnections.Resolved(null, null, null);
+        ? prometheus.resolve(policy) : new PrometheusConnections.Resolved(null, null, null, null);
     if (connection.problem() != null) {
       compiled = CompiledPolicy.invalid(List.of(new PolicyProblem(connection.problemPath(), connection.problem())));
     }
@@ -132,8 +133,9 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
           compiled.problemsText(), now))) {
         LOG.warn("policy {}/{}: invalid: {}", namespace, name, compiled.problemsText());
       }
-      gauges.update(namespace, name, List.of());
-      return UpdateControl.noUpdate();
+      gauges.update(namespace, name, policy.getStatus() == null ? List.of() : policy.getStatus().deployments);
+      // come back: a Secret fixed or created does not trigger an event of its own
+      return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(INVALID_RETRY_MILLIS);
     }
     Map<String, DeploymentStatus> previous = new HashMap<>();
     if (policy.getStatus() != null && policy.getStatus().deployments != null) {
@@ -142,7 +144,9 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     List<Deployment> selected = deployments.list(namespace,
         d -> Selectors.matches(policy.getSpec().selector, d.getMetadata().getLabels())).toList();
     List<Observed> observed = selected.stream().map(this::observe).toList();
-    Map<String, Map<String, MetricReading>> metrics = connection.client() == null ? Map.of()
+    Map<String, Map<String, MetricReading>> metrics = connection.unavailable() != null
+        ? unavailable(compiled, observed, connection.unavailable())
+        : connection.client() == null ? Map.of()
         : sampleMetrics(compiled, connection.client(), namespace, observed, previous, now);
     List<DeploymentStatus> targets = new ArrayList<>();
     List<Verdict> verdicts = new ArrayList<>();
@@ -182,6 +186,16 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
           "'" + url + "' is not allowed by the operator's --prometheus-url-allow")));
     }
     return compiled;
+  }
+
+  /** Every used signal inconclusive for every target, with the reason: Prometheus cannot be reached as configured. */
+  private static Map<String, Map<String, MetricReading>> unavailable(CompiledPolicy compiled, List<Observed> observed,
+      String reason) {
+    Map<String, MetricReading> none = new HashMap<>();
+    compiled.policy().usedMetricSignals().forEach(s -> none.put(s, MetricReading.inconclusive(reason)));
+    Map<String, Map<String, MetricReading>> out = new HashMap<>();
+    observed.forEach(o -> out.put(o.snapshot().name(), none));
+    return out;
   }
 
   /** A Deployment with what the caches say of its rollout and of its new revision's pods. */

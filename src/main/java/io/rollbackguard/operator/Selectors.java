@@ -22,7 +22,7 @@ final class Selectors {
     }
     if (wanted != null) {
       for (Map.Entry<String, String> e : wanted.entrySet()) {
-        if (!e.getValue().equals(actual.get(e.getKey()))) {
+        if (e.getValue() == null || !e.getValue().equals(actual.get(e.getKey()))) {
           return false;
         }
       }
@@ -38,6 +38,9 @@ final class Selectors {
   }
 
   private static boolean matches(LabelSelectorRequirement r, Map<String, String> labels) {
+    if (r == null || r.getKey() == null || r.getOperator() == null) {
+      return false; // malformed: the policy is reported invalid; it must not break matching for the others
+    }
     String value = labels.get(r.getKey());
     List<String> values = r.getValues() == null ? List.of() : r.getValues();
     switch (r.getOperator()) {

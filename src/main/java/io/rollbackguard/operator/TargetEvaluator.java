@@ -54,7 +54,8 @@ public final class TargetEvaluator {
       return new Result(waiting, List.of(), null, null);
     }
     List<TimelineEntry> added = new ArrayList<>();
-    EvaluationState state = startingState(change, previous, snapshot, added, now);
+    EvaluationState state = startingState(change, previous, snapshot, added, now,
+        compiled.policy().windowMillis());
     RolloutTracking tracking = change.tracking();
     Integer restartsBaseline = change.kind() == StableRevisionTracker.Kind.Unchanged ? tracking.restarts() : null;
     KubernetesSignals.Reading reading = KubernetesSignals.observe(snapshot, pods, restartsBaseline, metrics);
@@ -76,15 +77,17 @@ public final class TargetEvaluator {
   }
 
   private static EvaluationState startingState(Change change, DeploymentStatus previous, RolloutSnapshot s,
-      List<TimelineEntry> added, long now) {
+      List<TimelineEntry> added, long now, long windowMillis) {
     EvaluationState before = previous == null ? null : previous.evaluation;
     String revision = Long.toString(change.tracking().revision());
     switch (change.kind()) {
       case Adopted:
         return EvaluationState.adopted(revision, change.startedAt());
       case RolloutStarted:
-        if (before != null && change.startedAt() < before.rolloutStartedAt) {
-          // an old ReplicaSet re-used (undo to a revision that never passed): its creation says nothing of now
+        if ((before != null && change.startedAt() < before.rolloutStartedAt)
+            || change.startedAt() + windowMillis <= now) {
+          // An old ReplicaSet re-used (undo to a revision that never passed), or a Deployment first seen long after
+          // its ReplicaSet was made (scaling, a drain): its creation says nothing of this window, which starts now.
           change = new Change(change.kind(), change.tracking(), now);
         }
         added.add(new TimelineEntry(Times.format(change.startedAt()), "RolloutObserved",
@@ -127,11 +130,16 @@ public final class TargetEvaluator {
     d.observeUntil = Times.format(v.observeUntil());
     Map<String, String> stable = StableRevisionTracker.stableContainers(tracking, s);
     d.stableImages = new ArrayList<>(stable.values());
+    // A revision that passed its window (or was adopted) and is then declared bad is its own stable revision: the
+    // target is the one before, which no window verified, so the procedure says so rather than "undo to itself".
+    boolean runningIsStable = s.podTemplateHash() != null
+        && s.podTemplateHash().equals(tracking.stablePodTemplateHash());
+    Long target = runningIsStable ? null : tracking.stableRevision();
     d.findings = v.findings().stream().map(TargetEvaluator::finding).toList();
     if (v.action() != Action.None) {
       d.procedure = procedures.write(v.action(), v.tier(), compiled.procedure(), new RolloutContext(s.namespace(),
-          s.name(), tracking.revision(), tracking.stableRevision(), StableRevisionTracker.stableInHistory(tracking, s),
-          s.containers(), stable, s.replicas(), s.labels(), s.annotations()));
+          s.name(), tracking.revision(), target, !runningIsStable && StableRevisionTracker.stableInHistory(tracking, s),
+          s.containers(), runningIsStable ? Map.of() : stable, s.replicas(), s.labels(), s.annotations()));
     }
     return d;
   }

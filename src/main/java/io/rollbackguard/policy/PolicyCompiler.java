@@ -34,6 +34,10 @@ public final class PolicyCompiler {
   private static final List<String> CONDITION_KEYS =
       List.of(Signals.SERVICE_DOWN, Signals.ROLLOUT_STUCK, Signals.CRASH_LOOPING);
 
+  /** Names a custom signal may not take: they denote Kubernetes observations. */
+  private static final Set<String> RESERVED = Set.of(Signals.SERVICE_DOWN, Signals.ROLLOUT_STUCK,
+      Signals.CRASH_LOOPING, Signals.DECLARATION, Signals.SAMPLES);
+
   private PolicyCompiler() {}
 
   /**
@@ -132,6 +136,8 @@ public final class PolicyCompiler {
         String path = "spec.signals.custom[" + i + "]";
         if (c == null || c.name == null || c.name.isBlank()) {
           problems.add(path + ".name", "required");
+        } else if (RESERVED.contains(c.name)) {
+          problems.add(path + ".name", "'" + c.name + "' is the name of a Kubernetes signal; choose another");
         } else if (!known.add(c.name)) {
           problems.add(path + ".name", "'" + c.name + "' is defined twice (or shadows a built-in signal)");
         }

@@ -39,13 +39,18 @@ public final class PrometheusClient {
     String form = "query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
         + "&time=" + String.format(Locale.ROOT, "%.3f", atMillis / 1000.0)
         + "&timeout=" + Math.max(1, timeout.toMillis()) + "ms";
-    HttpRequest.Builder request = HttpRequest.newBuilder(queryEndpoint)
+    HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(queryEndpoint)
         .timeout(timeout)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(form));
-    if (bearerToken != null) {
-      request.header("Authorization", "Bearer " + bearerToken);
+      if (bearerToken != null) {
+        request.header("Authorization", "Bearer " + bearerToken);
+      }
+    } catch (RuntimeException e) {
+      return PrometheusResponse.failed("query failed: the request could not be built (check the URL and token)");
     }
     try {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -61,6 +66,9 @@ public final class PrometheusClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return PrometheusResponse.failed("query interrupted");
+    } catch (RuntimeException e) {
+      // e.g. a header the JDK refuses: its message would quote the header, token included, so it is not used
+      return PrometheusResponse.failed("query failed: the request could not be built");
     }
   }
 }

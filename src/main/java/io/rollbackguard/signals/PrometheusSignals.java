@@ -47,11 +47,21 @@ public final class PrometheusSignals {
       }
       PrometheusResponse r = prometheus.query(query, at);
       for (Target t : targets) {
-        out.get(t.name()).put(signal, split(r, queries.groupBy(), t.name(), template.grouped(), query, at,
+        // The evidence names the target alone: the same query for it, short however many Deployments are selected.
+        String evidence = template.grouped() ? display(template, values, t.name(), query) : query;
+        out.get(t.name()).put(signal, split(r, queries.groupBy(), t.name(), template.grouped(), evidence, at,
             staleAfterMillis));
       }
     }
     return out;
+  }
+
+  private static String display(QueryTemplate template, Map<String, String> values, String target, String sent) {
+    try {
+      return template.render(values, List.of(target));
+    } catch (QueryTemplate.TemplateException e) {
+      return sent;
+    }
   }
 
   private static Map<String, String> values(String namespace, String window, Target t) {

@@ -39,6 +39,12 @@ public final class VerdictEngine {
     }
     long current = (now - s.rolloutStartedAt) / p.intervalMillis();
     long last = p.lastSample();
+    if (s.lastSample >= last) {
+      // The policy's window was shortened (or its interval lengthened) after samples were taken: the window has
+      // already reached its end, so it closes at the sample taken last.
+      closeWindow(p, s, s.rolloutStartedAt + s.lastSample * p.intervalMillis(), events);
+      return;
+    }
     long upTo = Math.min(current, last);
     for (long k = s.lastSample + 1; k <= upTo; k++) {
       s.lastSample = k;

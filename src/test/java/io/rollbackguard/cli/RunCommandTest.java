@@ -52,6 +52,14 @@ class RunCommandTest {
   }
 
   @Test
+  void aPrometheusUrlWithoutSchemeIsAUsageError() {
+    CliRun r = run(Map.of("PROMETHEUS_URL", "prometheus:9090"));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: the Prometheus URL 'prometheus:9090' is not an http(s) URL (from "
+        + "PROMETHEUS_URL)\n");
+  }
+
+  @Test
   void anInvalidAllowListIsAUsageError() {
     CliRun r = run(Map.of(), "--prometheus-url-allow", "(unclosed");
     assertThat(r.exitCode()).isEqualTo(2);

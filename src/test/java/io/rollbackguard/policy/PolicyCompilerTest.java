@@ -120,7 +120,8 @@ class PolicyCompilerTest {
         Arguments.of("  signals:\n    latencyP95: {query: 'x{d=\"{{deployments}}\"}'}\n", "spec.signals.latencyP95.query", "use it in a regex matcher"),
         Arguments.of("  signals:\n    custom: [{name: probe, query: 'up{job=\"{{job}}\"}'}]\n", "spec.signals.custom[0].query", "unknown placeholder {{job}}"),
         Arguments.of("  signals:\n    requestRate: {query: 'sum(x{a=\"b)'}\n", "spec.signals.requestRate.query", "a string is not closed"),
-        Arguments.of("  signals: {rateWindow: 1.5m}\n", "spec.signals.rateWindow", "not a PromQL duration"));
+        Arguments.of("  signals: {rateWindow: 1.5m}\n", "spec.signals.rateWindow", "not a PromQL duration"),
+        Arguments.of("  signals:\n    custom: [{name: crashLooping, query: 'up'}]\n", "spec.signals.custom[0].name", "name of a Kubernetes signal"));
   }
 
   @ParameterizedTest(name = "{1}")

@@ -261,4 +261,17 @@ class KubernetesSignalsTest {
         .withNewState().withNewRunning().withStartedAt("2024-05-01T11:58:00Z").endRunning().endState()
         .build();
   }
+
+  @Test
+  void anInitContainerInCrashLoopBackOffIsCrashLooping() {
+    io.fabric8.kubernetes.api.model.Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName("p").endMetadata()
+        .withNewStatus().addNewInitContainerStatus().withName("migrate").withRestartCount(5).withNewState()
+        .withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState().endInitContainerStatus()
+        .addNewContainerStatus().withName("app").withRestartCount(0).withNewState().withNewWaiting()
+        .withReason("PodInitializing").endWaiting().endState().endContainerStatus().endStatus().build();
+    PodState state = PodState.of(pod);
+    assertThat(state.crashLoopBackOff()).isTrue();
+    assertThat(state.restarts()).isEqualTo(5);
+  }
 }

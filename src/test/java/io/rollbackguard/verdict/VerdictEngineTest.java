@@ -452,6 +452,16 @@ class VerdictEngineTest {
   }
 
   @Test
+  void aWindowShortenedAfterItsNewEndClosesAtOnceInsteadOfStayingOpen() {
+    EngineRun run = new EngineRun(policy("  observation: {window: 15m, interval: 30s}\n"));
+    run.every(0, 600, obs().healthyMetrics());
+    Policy shorter = policy("  observation: {window: 5m, interval: 30s}\n");
+    Evaluation e = VerdictEngine.evaluate(shorter, run.state, obs().healthyMetrics().build(), 610_000);
+    assertThat(e.verdict().phase()).isEqualTo(Phase.Stable);
+    assertThat(e.state().windowOpen()).isFalse();
+  }
+
+  @Test
   void theGivenStateIsNeverModified() {
     Policy p = policy(DEFAULTS);
     EvaluationState before = EvaluationState.forRollout(null, "7", 0);
