@@ -39,6 +39,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Prometheus URLs policies may name; others make the policy Ready=False.")
   String prometheusUrlAllow;
 
+  @Option(names = "--default-query", paramLabel = "SIGNAL=PROMQL",
+      description = "An operator-wide query for errorRate, latencyP95 or requestRate, for policies that name none"
+          + " (repeatable; same placeholders as spec.signals).")
+  Map<String, String> defaultQueries = new java.util.LinkedHashMap<>();
+
   @Option(names = "--port", defaultValue = "8080", description = "Port of /metrics, /healthz and /readyz (default: 8080).")
   int port;
 
@@ -64,6 +69,19 @@ final class RunCommand implements Callable<Integer> {
           + (prometheusUrl != null ? "--prometheus-url" : "PROMETHEUS_URL") + ")");
       return RollbackGuard.INVALID;
     }
+    for (Map.Entry<String, String> q : defaultQueries.entrySet()) {
+      if (!Set.of("errorRate", "latencyP95", "requestRate").contains(q.getKey())) {
+        err.println("error: --default-query " + q.getKey() + ": not a built-in signal (errorRate, latencyP95, "
+            + "requestRate)");
+        return RollbackGuard.INVALID;
+      }
+      try {
+        io.rollbackguard.signals.QueryTemplate.parse(q.getValue());
+      } catch (io.rollbackguard.signals.QueryTemplate.TemplateException e) {
+        err.println("error: --default-query " + q.getKey() + ": " + e.getMessage());
+        return RollbackGuard.INVALID;
+      }
+    }
     Set<String> watched = new LinkedHashSet<>(namespaces);
     KubernetesClient client;
     try {
@@ -73,7 +91,8 @@ final class RunCommand implements Callable<Integer> {
       return e.exitCode;
     }
     try (client; RollbackGuardOperator operator = RollbackGuardOperator.start(client,
-        new OperatorSettings(watched, url == null || url.isBlank() ? null : url, allow, port), Clock.systemUTC())) {
+        new OperatorSettings(watched, url == null || url.isBlank() ? null : url, allow, port, defaultQueries),
+        Clock.systemUTC())) {
       spec.commandLine().getOut().println("rollback-guard: watching " + (watched.isEmpty() ? "all namespaces" : watched)
           + " on " + client.getMasterUrl() + "; metrics and health on :" + operator.healthPort());
       spec.commandLine().getOut().flush();

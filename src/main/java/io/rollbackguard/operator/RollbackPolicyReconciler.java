@@ -177,7 +177,8 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
   }
 
   private CompiledPolicy compile(RollbackPolicy policy) {
-    CompiledPolicy compiled = PolicyCompiler.compile(policy.getSpec(), settings.prometheusUrl() != null);
+    CompiledPolicy compiled = PolicyCompiler.compile(policy.getSpec(), settings.prometheusUrl() != null,
+        settings.defaultQueries());
     String url = policy.getSpec() == null || policy.getSpec().prometheus == null ? null
         : policy.getSpec().prometheus.url;
     if (compiled.valid() && url != null && settings.prometheusUrlAllow() != null

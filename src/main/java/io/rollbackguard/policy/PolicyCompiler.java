@@ -45,6 +45,15 @@ public final class PolicyCompiler {
    *     PROMETHEUS_URL, or a policy test that gives metric series)
    */
   public static CompiledPolicy compile(RollbackPolicySpec spec, boolean metricsConfiguredElsewhere) {
+    return compile(spec, metricsConfiguredElsewhere, Map.of());
+  }
+
+  /**
+   * @param defaultQueries operator-wide queries (signal name to template) for the built-in signals a policy names no
+   *     query for; the built-in defaults where absent
+   */
+  public static CompiledPolicy compile(RollbackPolicySpec spec, boolean metricsConfiguredElsewhere,
+      Map<String, String> defaultQueries) {
     Problems problems = new Problems();
     if (spec == null) {
       problems.add("spec", "required");
@@ -54,7 +63,7 @@ public final class PolicyCompiler {
     boolean metrics = metricsConfiguredElsewhere || (spec.prometheus != null && spec.prometheus.url != null);
     SpecChecks.prometheus(spec.prometheus, problems);
     Set<String> knownSignals = knownSignals(spec.signals, problems);
-    Map<String, QueryTemplate> templates = QueryChecks.templates(spec.signals, knownSignals, problems);
+    Map<String, QueryTemplate> templates = QueryChecks.templates(spec.signals, defaultQueries, problems);
 
     ObservationSpec obs = spec.observation == null ? new ObservationSpec() : spec.observation;
     long initialDelay = problems.duration("spec.observation.initialDelay", obs.initialDelay,

@@ -7,7 +7,6 @@ import io.rollbackguard.signals.QueryTemplate;
 import io.rollbackguard.verdict.Signals;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /** Parses every signal's query template, the policy's own or the default, so a bad one is caught before it runs. */
 final class QueryChecks {
@@ -24,16 +23,17 @@ final class QueryChecks {
     return s == null || s.groupBy == null ? DEFAULT_GROUP_BY : s.groupBy;
   }
 
-  static Map<String, QueryTemplate> templates(SignalsSpec s, Set<String> knownSignals, Problems problems) {
+  static Map<String, QueryTemplate> templates(SignalsSpec s, Map<String, String> operatorDefaults,
+      Problems problems) {
     String window = rateWindow(s);
     if (!window.matches("([0-9]+(ms|s|m|h|d|w|y))+")) {
       problems.add("spec.signals.rateWindow", "'" + window + "' is not a PromQL duration (use e.g. 1m, 30s, 1m30s)");
     }
     Map<String, QueryTemplate> out = new HashMap<>();
     String groupBy = groupBy(s);
-    builtIn(out, Signals.ERROR_RATE, s == null ? null : s.errorRate, groupBy, problems);
-    builtIn(out, Signals.LATENCY_P95, s == null ? null : s.latencyP95, groupBy, problems);
-    builtIn(out, Signals.REQUEST_RATE, s == null ? null : s.requestRate, groupBy, problems);
+    builtIn(out, Signals.ERROR_RATE, s == null ? null : s.errorRate, groupBy, operatorDefaults, problems);
+    builtIn(out, Signals.LATENCY_P95, s == null ? null : s.latencyP95, groupBy, operatorDefaults, problems);
+    builtIn(out, Signals.REQUEST_RATE, s == null ? null : s.requestRate, groupBy, operatorDefaults, problems);
     if (s != null && s.custom != null) {
       for (int i = 0; i < s.custom.size(); i++) {
         SignalsSpec.CustomSignalSpec c = s.custom.get(i);
@@ -46,9 +46,12 @@ final class QueryChecks {
   }
 
   private static void builtIn(Map<String, QueryTemplate> out, String signal, SignalsSpec.QuerySpec spec,
-      String groupBy, Problems problems) {
+      String groupBy, Map<String, String> operatorDefaults, Problems problems) {
     if (spec != null) {
       parse(out, signal, spec.query, "spec.signals." + signal + ".query", problems);
+    } else if (operatorDefaults.containsKey(signal)) {
+      parse(out, signal, operatorDefaults.get(signal), "spec.signals." + signal + " (operator default query)",
+          problems);
     } else if (groupBy.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
       parse(out, signal, DefaultQueries.of(signal, groupBy), "spec.signals." + signal + " (default query)", problems);
     }

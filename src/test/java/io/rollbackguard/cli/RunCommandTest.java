@@ -60,6 +60,13 @@ class RunCommandTest {
   }
 
   @Test
+  void anUnsafeOperatorDefaultQueryIsAUsageError() {
+    CliRun r = run(Map.of(), "--default-query", "errorRate=sum(x{deployment={{deployment}}})");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).startsWith("error: --default-query errorRate: {{deployment}} must stand inside a quoted");
+  }
+
+  @Test
   void anInvalidAllowListIsAUsageError() {
     CliRun r = run(Map.of(), "--prometheus-url-allow", "(unclosed");
     assertThat(r.exitCode()).isEqualTo(2);

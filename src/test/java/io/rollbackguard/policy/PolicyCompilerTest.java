@@ -1,6 +1,8 @@
 package io.rollbackguard.policy;
 
 import static io.rollbackguard.TestingPolicies.compile;
+
+import io.rollbackguard.TestingPolicies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollbackguard.verdict.Criterion;
@@ -144,6 +146,17 @@ class PolicyCompilerTest {
     assertThat(c.queries().bySignal().get(Signals.ERROR_RATE).grouped()).isTrue();
     assertThat(c.queries().rateWindow()).isEqualTo("30s");
     assertThat(compile("", false).queries().bySignal()).isEmpty();
+  }
+
+  @Test
+  void operatorWideDefaultQueriesApplyWhereThePolicyNamesNone() throws Exception {
+    String operatorQuery = "sum(rate(errors_total{app=~\"{{deployments}}\"}[{{window}}])) by (deployment)";
+    CompiledPolicy c = PolicyCompiler.compile(TestingPolicies.manifest(
+        "  signals:\n    latencyP95: {query: 'max(p95{deployment=~\"{{deployments}}\"}) by (deployment)'}\n").getSpec(),
+        true, java.util.Map.of(Signals.ERROR_RATE, operatorQuery, Signals.LATENCY_P95, "ignored{a=\"{{deployments}}\"}"));
+    assertThat(c.valid()).as(c.problemsText()).isTrue();
+    assertThat(c.queries().bySignal().get(Signals.ERROR_RATE).text()).isEqualTo(operatorQuery);
+    assertThat(c.queries().bySignal().get(Signals.LATENCY_P95).text()).startsWith("max(p95"); // the policy's own wins
   }
 
   @Test
