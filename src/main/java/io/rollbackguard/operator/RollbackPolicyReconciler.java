@@ -122,6 +122,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     String namespace = policy.getMetadata().getNamespace();
     String name = policy.getMetadata().getName();
     long generation = policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    RollbackPolicyStatus recorded = statusRecorder.latest(policy);
     CompiledPolicy compiled = compile(policy);
     PrometheusConnections.Resolved connection = compiled.valid() && compiled.policy().metricsConfigured()
         ? prometheus.resolve(policy) : new PrometheusConnections.Resolved(null, null, null, null);
@@ -129,17 +130,17 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
       compiled = CompiledPolicy.invalid(List.of(new PolicyProblem(connection.problemPath(), connection.problem())));
     }
     if (!compiled.valid()) {
-      if (statusRecorder.record(policy, PolicyStatusAssembler.invalid(policy.getStatus(), generation,
+      if (statusRecorder.record(policy, PolicyStatusAssembler.invalid(recorded, generation,
           compiled.problemsText(), now))) {
         LOG.warn("policy {}/{}: invalid: {}", namespace, name, compiled.problemsText());
       }
-      gauges.update(namespace, name, policy.getStatus() == null ? List.of() : policy.getStatus().deployments);
+      gauges.update(namespace, name, recorded == null ? List.of() : recorded.deployments);
       // come back: a Secret fixed or created does not trigger an event of its own
       return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(INVALID_RETRY_MILLIS);
     }
     Map<String, DeploymentStatus> previous = new HashMap<>();
-    if (policy.getStatus() != null && policy.getStatus().deployments != null) {
-      policy.getStatus().deployments.forEach(d -> previous.put(d.name, d));
+    if (recorded != null && recorded.deployments != null) {
+      recorded.deployments.forEach(d -> previous.put(d.name, d));
     }
     List<Deployment> selected = deployments.list(namespace,
         d -> Selectors.matches(policy.getSpec().selector, d.getMetadata().getLabels())).toList();
@@ -165,7 +166,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         wakeUp = r.wakeUpAt();
       }
     }
-    RollbackPolicyStatus status = PolicyStatusAssembler.assemble(policy.getStatus(), generation, targets, verdicts,
+    RollbackPolicyStatus status = PolicyStatusAssembler.assemble(recorded, generation, targets, verdicts,
         compiled.policy().metricsConfigured(), now);
     statusRecorder.record(policy, status);
     events.forEach(Runnable::run);
