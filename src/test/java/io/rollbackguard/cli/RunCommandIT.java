@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,10 +32,7 @@ class RunCommandIT {
   @Test
   void runServesHealthReadinessAndTheRecommendationGauge() throws Exception {
     try (EmbeddedKubernetes k8s = EmbeddedKubernetes.start()) {
-      Path kubeconfig = dir.resolve("config");
-      Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \""
-          + k8s.url() + "\"}}]\nusers: [{name: u, user: {token: t}}]\n"
-          + "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n");
+      Path kubeconfig = TestingKubeconfig.write(dir, k8s.url(), null);
       int port;
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();

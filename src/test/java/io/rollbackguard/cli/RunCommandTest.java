@@ -3,7 +3,6 @@ package io.rollbackguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,15 +35,7 @@ class RunCommandTest {
 
   @Test
   void anUnreachableApiServerExitsThreeNamingTheAddress() throws IOException {
-    Path kubeconfig = home.resolve("config");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: x, context: {cluster: c, user: u}}]
-        current-context: x
-        """);
+    Path kubeconfig = TestingKubeconfig.write(home, TestingKubeconfig.UNREACHABLE, null);
     CliRun r = run(Map.of(), "--kubeconfig", kubeconfig.toString());
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.err()).startsWith("error: cannot reach the Kubernetes API at https://127.0.0.1:1").doesNotContain("\tat ");

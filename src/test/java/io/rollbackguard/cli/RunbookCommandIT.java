@@ -38,15 +38,7 @@ class RunbookCommandIT {
       created.setStatus(status);
       client.resources(RollbackPolicy.class).resource(created).updateStatus();
     }
-    Path kubeconfig = home.resolve("config");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: embedded, cluster: {server: "%s"}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: x, context: {cluster: embedded, user: u, namespace: shop}}]
-        current-context: x
-        """.formatted(k8s.url()));
+    Path kubeconfig = TestingKubeconfig.write(home, k8s.url(), "shop");
     env = Map.of("KUBECONFIG", kubeconfig.toString());
   }
 

@@ -157,15 +157,7 @@ class RunbookCommandTest {
 
   @Test
   void anUnreachableApiServerExitsThree() throws IOException {
-    Path kubeconfig = home.resolve("config");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: x, context: {cluster: c, user: u}}]
-        current-context: x
-        """);
+    Path kubeconfig = TestingKubeconfig.write(home, TestingKubeconfig.UNREACHABLE, null);
     CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, Map.of("KUBECONFIG", kubeconfig.toString()), home,
         "-n", "shop", "checkout");
     assertThat(r.err()).startsWith("error: cannot reach the Kubernetes API at https://127.0.0.1:1");
