@@ -225,7 +225,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
 
   private Observed observe(Deployment d) {
     String namespace = d.getMetadata().getNamespace();
-    List<ReplicaSet> owned = replicaSets.list(namespace, rs -> isOwnedBy(rs, d)).toList();
+    List<ReplicaSet> owned = replicaSets.list(namespace, rs -> RolloutReader.ownedBy(rs, d)).toList();
     RolloutSnapshot snapshot = RolloutReader.read(d, owned);
     String hash = snapshot.podTemplateHash();
     List<PodState> podStates = hash == null ? List.of() : pods.list(namespace,
@@ -233,12 +233,6 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
                 .get(RolloutReader.POD_TEMPLATE_HASH)))
         .map(PodState::of).toList();
     return new Observed(d, snapshot, podStates);
-  }
-
-  private static boolean isOwnedBy(ReplicaSet rs, Deployment d) {
-    List<OwnerReference> refs = rs.getMetadata().getOwnerReferences();
-    return refs != null && refs.stream().anyMatch(r -> "Deployment".equals(r.getKind())
-        && d.getMetadata().getName().equals(r.getName()));
   }
 
   @Override

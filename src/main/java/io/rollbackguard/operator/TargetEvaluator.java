@@ -201,16 +201,12 @@ public final class TargetEvaluator {
       return true;
     }
     EvaluationState e = recorded.evaluation;
-    return e != null && e.windowOpen() && e.rolloutStartedAt + (e.lastSample + 1) * p.intervalMillis() <= now;
+    return e != null && e.windowOpen() && e.nextSampleAt(p.intervalMillis()) <= now;
   }
 
   /** The next sample time while the window is open, or the deadline still to come, whichever is first. */
   private static Long wakeUpAt(Policy p, EvaluationState s, Verdict v, long now) {
-    Long next = null;
-    if (s.windowOpen()) {
-      long k = Math.max(s.lastSample + 1, 0);
-      next = s.rolloutStartedAt + k * p.intervalMillis();
-    }
+    Long next = s.windowOpen() ? s.nextSampleAt(p.intervalMillis()) : null;
     if (v.decideBy() != null && v.decideBy() > now && (next == null || v.decideBy() < next)) {
       next = v.decideBy();
     }

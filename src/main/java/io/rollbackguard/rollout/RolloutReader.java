@@ -61,7 +61,8 @@ public final class RolloutReader {
         replicas, available, complete, stuck, history, createdAt);
   }
 
-  static boolean ownedBy(HasMetadata child, HasMetadata owner) {
+  /** Whether {@code owner} owns {@code child}: by uid when the owner has one, else by kind and name. */
+  public static boolean ownedBy(HasMetadata child, HasMetadata owner) {
     List<OwnerReference> refs = child.getMetadata().getOwnerReferences();
     if (refs == null) {
       return false;

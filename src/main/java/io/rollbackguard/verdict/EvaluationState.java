@@ -93,6 +93,11 @@ public class EvaluationState {
     return s;
   }
 
+  /** When the next sample is due. */
+  public long nextSampleAt(long intervalMillis) {
+    return rolloutStartedAt + Math.max(lastSample + 1, 0) * intervalMillis;
+  }
+
   /** Whether samples may still be taken for this revision. */
   public boolean windowOpen() {
     return closedAs == null;
