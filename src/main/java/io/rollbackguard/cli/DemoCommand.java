@@ -2,7 +2,8 @@ package io.rollbackguard.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.rollbackguard.api.RollbackPolicy;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.FindingStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.cli.demo.EmbeddedKubernetes;
@@ -96,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
       step(client, "# ... error rate 2% on revision 4", d -> d.revision == 4
           && d.action.name().equals("RollbackRapid"));
       metrics(prometheus, 0.07);
-      DeploymentStatus last = step(client, "# ... error rate 7%", d -> d.revision == 4
+      RolloutVerdictStatus last = step(client, "# ... error rate 7%", d -> d.revision == 4
           && d.action.name().equals("RollbackImmediate"));
 
       printFindings(last);
@@ -115,18 +116,23 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Prints the command, waits until the operator has written what the step expects, prints `kubectl get rbp`. */
-  private DeploymentStatus step(KubernetesClient client, String command, Predicate<DeploymentStatus> done)
+  private RolloutVerdictStatus step(KubernetesClient client, String command, Predicate<RolloutVerdictStatus> done)
       throws InterruptedException, StepTimeout {
     say("");
     say("$ " + command);
     Instant deadline = Instant.now().plus(STEP_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
+      RolloutVerdict v = client.resources(RolloutVerdict.class).inNamespace(NS).withName("checkout").get();
+      RolloutVerdictStatus d = v == null ? null : v.getStatus();
       RollbackPolicy p = client.resources(RollbackPolicy.class).inNamespace(NS).withName("checkout").get();
-      DeploymentStatus d = p == null || p.getStatus() == null || p.getStatus().deployments == null ? null
-          : p.getStatus().deployments.stream().filter(t -> "checkout".equals(t.name)).findFirst().orElse(null);
-      if (d != null && d.revision != null && d.phase != null && d.action != null && done.test(d)) {
+      // The policy's summary is coalesced (at most once a second): wait until it says what the verdict says.
+      boolean summarised = p != null && p.getStatus() != null && d != null && d.action != null
+          && d.action.name().equals(p.getStatus().action);
+      if (d != null && d.revision != null && d.phase != null && d.action != null && done.test(d) && summarised) {
         say("$ kubectl get rbp -n shop");
         out.print(KubectlTable.render(List.of(p), Instant.now()));
+        say("$ kubectl get rv -n shop");
+        out.print(KubectlTable.renderVerdicts(List.of(v), Instant.now()));
         out.flush();
         return d;
       }
@@ -142,9 +148,9 @@ final class DemoCommand implements Callable<Integer> {
     prometheus.set("checkout", Signals.REQUEST_RATE, 40.0);
   }
 
-  private void printFindings(DeploymentStatus d) {
+  private void printFindings(RolloutVerdictStatus d) {
     say("");
-    say("$ kubectl get rbp checkout -n shop -o jsonpath='{.status.deployments[0].findings}'");
+    say("$ kubectl get rv checkout -n shop -o jsonpath='{.status.findings}'");
     for (FindingStatus f : d.findings) {
       say("  " + f.state + " " + (f.tier == null ? "" : f.tier + " ") + f.signal + ": " + f.message
           + (f.since == null ? "" : " (since " + f.since + ")"));
@@ -154,10 +160,10 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private void printProcedure(DeploymentStatus d) {
+  private void printProcedure(RolloutVerdictStatus d) {
     Procedure p = d.procedure;
     say("");
-    say("$ kubectl get rbp checkout -n shop -o jsonpath='{.status.deployments[0].procedure}'");
+    say("$ kubectl get rv checkout -n shop -o jsonpath='{.status.procedure}'");
     say(p.title() + " (decide by " + d.decideBy + ")");
     int n = 1;
     for (Procedure.Step s : p.steps()) {
@@ -168,7 +174,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private void printTimeline(DeploymentStatus d) {
+  private void printTimeline(RolloutVerdictStatus d) {
     say("");
     say("Timeline of checkout:");
     for (TimelineEntry e : d.timeline) {

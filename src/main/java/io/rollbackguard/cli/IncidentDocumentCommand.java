@@ -1,7 +1,5 @@
 package io.rollbackguard.cli;
 
-import io.rollbackguard.api.RollbackPolicy;
-import io.rollbackguard.api.status.DeploymentStatus;
 import io.rollbackguard.procedure.Incident;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,28 +13,25 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * What `runbook` and `postmortem` share: find the policy (cluster or saved file), pick the target, render Markdown
+ * What `runbook` and `postmortem` share: find the Deployment's RolloutVerdict (cluster or saved file), render Markdown
  * for it on stdout. Read-only: nothing is written to the cluster.
  */
 abstract class IncidentDocumentCommand implements Callable<Integer> {
   @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-      description = "The policy's namespace (default: the kubeconfig context's, else default).")
+      description = "The Deployment's namespace (default: the kubeconfig context's, else default).")
   String namespace;
 
   @Option(names = "--kubeconfig", paramLabel = "FILE",
       description = "Default: KUBECONFIG, ~/.kube/config, or in-cluster.")
   Path kubeconfig;
 
-  @Option(names = "--from-file", paramLabel = "STATUS.yaml",
-      description = "Read a saved `kubectl get rbp NAME -n NS -o yaml` (or a List) instead of the cluster.")
+  @Option(names = "--from-file", paramLabel = "VERDICT.yaml",
+      description = "Read a saved `kubectl get rv NAME -n NS -o yaml` (or a List) instead of the cluster.")
   Path fromFile;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "POLICY",
-      description = "The RollbackPolicy (optional with --from-file when the file holds one).")
-  String policy;
-
-  @Parameters(index = "1", arity = "0..1", paramLabel = "DEPLOYMENT",
-      description = "The target (default: the one with the most urgent action).")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DEPLOYMENT",
+      description = "The Deployment (its RolloutVerdict has the same name); optional with --from-file, where the"
+          + " default is the most urgent verdict in the file.")
   String deployment;
 
   @Spec CommandSpec spec;
@@ -53,18 +48,17 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (fromFile == null && policy == null) {
-      err.println("error: name the policy (" + spec.name() + " -n NS POLICY [DEPLOYMENT]), or pass --from-file");
+    if (fromFile == null && deployment == null) {
+      err.println("error: name the Deployment (" + spec.name() + " -n NS DEPLOYMENT), or pass --from-file");
       return RollbackGuard.INVALID;
     }
     try {
-      RollbackPolicy found = fromFile != null ? PolicyLookup.fromFile(fromFile, namespace, policy)
-          : PolicyLookup.fromCluster(kubeconfig, env, home, namespace, policy);
-      DeploymentStatus target = PolicyLookup.target(found, deployment, err);
-      out.print(render(IncidentFromStatus.of(found, target), clock.instant()));
+      VerdictLookup.Found found = fromFile != null ? VerdictLookup.fromFile(fromFile, namespace, deployment, err)
+          : VerdictLookup.fromCluster(kubeconfig, env, home, namespace, deployment);
+      out.print(render(IncidentFromStatus.of(found.verdict(), found.policy()), clock.instant()));
       out.flush();
       return RollbackGuard.OK;
-    } catch (PolicyLookup.LookupException e) {
+    } catch (VerdictLookup.LookupException e) {
       err.println("error: " + e.getMessage());
       return e.exitCode;
     } finally {

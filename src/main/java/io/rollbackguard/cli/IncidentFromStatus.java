@@ -3,7 +3,8 @@ package io.rollbackguard.cli;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.api.spec.ProcedureSpec;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.FindingStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.procedure.Incident;
@@ -14,14 +15,24 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns a policy's status entry for one Deployment into the plain {@link Incident} the writers render. */
+/**
+ * Turns a RolloutVerdict (and its policy, when known) into the plain {@link Incident} the writers render. After a
+ * rollback, when the current revision has no findings of its own, the evidence is the last incident's.
+ */
 final class IncidentFromStatus {
   private IncidentFromStatus() {}
 
-  static Incident of(RollbackPolicy policy, DeploymentStatus d) throws PolicyLookup.LookupException {
-    String at = "status.deployments[" + d.name + "].";
+  static Incident of(RolloutVerdict verdict, RollbackPolicy policy) throws VerdictLookup.LookupException {
+    RolloutVerdictStatus d = verdict.getStatus();
+    if (d == null) {
+      throw new VerdictLookup.LookupException(RollbackGuard.INVALID, "RolloutVerdict " + VerdictLookup.id(verdict)
+          + " has no status yet: is the operator running?");
+    }
+    String at = "status.";
+    List<FindingStatus> evidence = d.findings == null || d.findings.isEmpty() ? (d.lastIncident == null
+        ? List.of() : d.lastIncident.findings) : d.findings;
     List<Finding> findings = new ArrayList<>();
-    for (FindingStatus f : d.findings == null ? List.<FindingStatus>of() : d.findings) {
+    for (FindingStatus f : evidence == null ? List.<FindingStatus>of() : evidence) {
       findings.add(new Finding(f.signal, f.tier, f.state, f.observed, f.threshold, null,
           millis(at + "findings.since", f.since), millis(at + "findings.firedAt", f.firedAt), f.message, f.query));
     }
@@ -32,7 +43,8 @@ final class IncidentFromStatus {
         timeline.add(new Incident.Event(when, e.event, e.message == null ? "" : e.message));
       }
     }
-    return new Incident(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), d.name, d.revision,
+    String policyName = verdict.getSpec() == null ? null : verdict.getSpec().policy;
+    return new Incident(verdict.getMetadata().getNamespace(), policyName, verdict.getMetadata().getName(), d.revision,
         d.images, d.phase, d.action, d.tier, d.reason, time(at + "decideBy", d.decideBy),
         time(at + "rolloutStartedAt", d.rolloutStartedAt), time(at + "observeUntil", d.observeUntil),
         d.stableRevision, d.stableImages, findings, d.procedure, timeline,
@@ -41,7 +53,7 @@ final class IncidentFromStatus {
 
   /** The policy's spec.procedure; null when the saved object holds no spec, so the writers can say it is unknown. */
   private static ProcedureOptions options(RollbackPolicy policy) {
-    if (policy.getSpec() == null) {
+    if (policy == null || policy.getSpec() == null) {
       return null;
     }
     ProcedureSpec p = policy.getSpec().procedure;
@@ -54,7 +66,7 @@ final class IncidentFromStatus {
   }
 
   private static Incident.MetricsCondition metrics(RollbackPolicy policy) {
-    if (policy.getStatus() == null || policy.getStatus().conditions == null) {
+    if (policy == null || policy.getStatus() == null || policy.getStatus().conditions == null) {
       return null;
     }
     for (Condition c : policy.getStatus().conditions) {
@@ -65,19 +77,19 @@ final class IncidentFromStatus {
     return null;
   }
 
-  private static Instant time(String field, String text) throws PolicyLookup.LookupException {
+  private static Instant time(String field, String text) throws VerdictLookup.LookupException {
     if (text == null || text.isBlank()) {
       return null;
     }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new PolicyLookup.LookupException(RollbackGuard.INVALID, field + ": '" + text
+      throw new VerdictLookup.LookupException(RollbackGuard.INVALID, field + ": '" + text
           + "' is not an RFC 3339 time");
     }
   }
 
-  private static Long millis(String field, String text) throws PolicyLookup.LookupException {
+  private static Long millis(String field, String text) throws VerdictLookup.LookupException {
     Instant t = time(field, text);
     return t == null ? null : t.toEpochMilli();
   }

@@ -1,13 +1,18 @@
 package io.rollbackguard.cli;
 
 import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Prints policies as `kubectl get rbp` does: the CRD's printer columns, left-aligned, three spaces apart. */
+/**
+ * Prints policies and verdicts as `kubectl get rbp` and `kubectl get rv` do: the CRDs' printer columns, left-aligned,
+ * three spaces apart.
+ */
 final class KubectlTable {
   private KubectlTable() {}
 
@@ -24,7 +29,29 @@ final class KubectlTable {
           s == null || s.reason == null ? "" : s.reason,
           age(p.getMetadata().getCreationTimestamp(), now)});
     }
-    int[] widths = new int[6];
+    return table(rows);
+  }
+
+  static String renderVerdicts(List<RolloutVerdict> verdicts, Instant now) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"NAME", "POLICY", "REVISION", "PHASE", "ACTION", "DECIDE-BY", "REASON", "AGE"});
+    for (RolloutVerdict v : verdicts) {
+      RolloutVerdictStatus s = v.getStatus();
+      rows.add(new String[] {
+          v.getMetadata().getName(),
+          v.getSpec() == null || v.getSpec().policy == null ? "" : v.getSpec().policy,
+          s == null || s.revision == null ? "" : s.revision.toString(),
+          s == null || s.phase == null ? "" : s.phase.name(),
+          s == null || s.action == null ? "" : s.action.name(),
+          s == null || s.decideBy == null ? "" : s.decideBy,
+          s == null || s.reason == null ? "" : s.reason,
+          age(v.getMetadata().getCreationTimestamp(), now)});
+    }
+    return table(rows);
+  }
+
+  private static String table(List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
         widths[i] = Math.max(widths[i], r[i].length());

@@ -6,18 +6,26 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.rollbackguard.api.status.TimelineEntry;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns timeline entries into Kubernetes Events on the Deployment and on the policy. Called only after the status
- * that holds the entries was written, so a restart never emits one twice (at worst, one is lost).
+ * Turns timeline entries into Kubernetes Events on the Deployment and on its RolloutVerdict. Called only after the
+ * status that holds the entries was written. Each Event's name is derived from the verdict, the revision and the
+ * entry, so the same transition recorded again (after a crash, by a new leader) is refused by the API server (409)
+ * instead of being shown twice.
  */
 public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final Set<String> WARNINGS = Set.of("RollbackRecommended", "Escalated", "DeadlinePassed",
-      "ObservationInconclusive", "DeclarationUnknown", "Declared", "FeatureFlagRecommended");
+      "ObservationInconclusive", "DeclarationUnknown", "Declared", "FeatureFlagRecommended", "GuardConflict");
 
   private final KubernetesClient client;
 
@@ -25,16 +33,39 @@ public final class EventRecorder {
     this.client = client;
   }
 
-  public void record(HasMetadata deployment, HasMetadata policy, TimelineEntry entry) {
+  public void record(HasMetadata deployment, HasMetadata verdict, Long revision, TimelineEntry entry) {
     String message = deployment.getMetadata().getName() + ": " + entry.message;
-    emit(deployment, entry, message);
-    emit(policy, entry, message);
+    String base = name(verdict.getMetadata().getName(), revision, entry);
+    emit(deployment, base + ".d", entry, message);
+    emit(verdict, base + ".v", entry, message);
   }
 
-  private void emit(HasMetadata on, TimelineEntry entry, String message) {
+  /** One Event, on one object, named as given: a second attempt of the same one is refused with 409. */
+  public void record(HasMetadata on, String name, TimelineEntry entry) {
+    emit(on, name, entry, entry.message);
+  }
+
+  /** {verdict}.{revision}.{event}.{digest of time and message}: at most 253 characters, a valid DNS subdomain. */
+  static String name(String verdict, Long revision, TimelineEntry entry) {
+    String digest = digest(entry.at + "\n" + entry.event + "\n" + entry.message);
+    String prefix = verdict.length() > 200 ? verdict.substring(0, 200) : verdict;
+    return prefix + "." + (revision == null ? "0" : revision) + "." + entry.event.toLowerCase(Locale.ROOT) + "."
+        + digest;
+  }
+
+  private static String digest(String text) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void emit(HasMetadata on, String name, TimelineEntry entry, String message) {
     String namespace = on.getMetadata().getNamespace();
     Event event = new EventBuilder()
-        .withNewMetadata().withGenerateName(on.getMetadata().getName() + ".").withNamespace(namespace).endMetadata()
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
         .withNewInvolvedObject().withApiVersion(on.getApiVersion()).withKind(on.getKind())
         .withName(on.getMetadata().getName()).withNamespace(namespace).withUid(on.getMetadata().getUid())
         .endInvolvedObject()
@@ -46,6 +77,9 @@ public final class EventRecorder {
     try {
       client.v1().events().inNamespace(namespace).resource(event).create();
     } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return; // recorded already: by this process before a restart, or by the previous leader
+      }
       LOG.warn("{} {}/{}: could not record event {}: {}", on.getKind(), namespace, on.getMetadata().getName(),
           entry.event, e.getMessage());
     }

@@ -1,32 +1,54 @@
 package io.rollbackguard.operator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.PolicyRecommendation;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.procedure.Procedure;
 import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.MetricsStatus;
+import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.Phase;
-import io.rollbackguard.verdict.Verdict;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 
-/** Sums the targets up for `kubectl get rbp`, and sets the conditions (kstatus-compatible). */
+/**
+ * Sums a policy's verdicts up into its bounded summary for `kubectl get rbp` (counts, the worst action, the earliest
+ * deadline, at most {@value #MAX_RECOMMENDATIONS} recommendations), and sets the conditions (kstatus-compatible).
+ */
 final class PolicyStatusAssembler {
   static final String READY = "Ready";
   static final String METRICS_AVAILABLE = "MetricsAvailable";
   static final String ROLLBACK_RECOMMENDED = "RollbackRecommended";
+  static final int MAX_RECOMMENDATIONS = 10;
+  static final int MAX_CONFLICTS = 20;
+  /** The policy status stays under 16 KiB: recommendations past this lose their procedure to a pointer. */
+  static final int RECOMMENDATIONS_BUDGET_BYTES = 10 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PolicyStatusAssembler() {}
 
-  /** The status of a policy that cannot be enforced; targets and their state are kept as they were. */
+  /** What the summary needs of a policy beyond its verdicts. */
+  record Context(String namespace, long generation, boolean metricsConfigured, Set<String> usedMetricSignals,
+      String metricsProblem, List<RollbackPolicyStatus.Conflict> conflicts, long now) {}
+
+  /** The status of a policy that cannot be enforced; counts and recommendations are kept as they were. */
   static RollbackPolicyStatus invalid(RollbackPolicyStatus previous, long generation, String problems, long now) {
     RollbackPolicyStatus s = new RollbackPolicyStatus();
     if (previous != null) {
-      s.deployments = previous.deployments;
       s.targets = previous.targets;
+      s.phases = previous.phases;
+      s.actions = previous.actions;
+      s.recommendations = previous.recommendations;
+      s.recommendationsOmitted = previous.recommendationsOmitted;
+      s.conflicts = previous.conflicts;
     }
     s.observedGeneration = generation;
     // What was recommended before the policy became invalid still stands: an edit must not hide a rollback.
@@ -45,80 +67,174 @@ final class PolicyStatusAssembler {
     return s;
   }
 
-  /** @param verdicts per target, same order as {@code targets}; null for a target without a revision yet */
-  static RollbackPolicyStatus assemble(RollbackPolicyStatus previous, long generation, List<DeploymentStatus> targets,
-      List<Verdict> verdicts, boolean metricsConfigured, long now) {
+  static RollbackPolicyStatus assemble(RollbackPolicyStatus previous, List<RolloutVerdict> verdicts, Context c) {
     RollbackPolicyStatus s = new RollbackPolicyStatus();
-    s.observedGeneration = generation;
-    s.targets = targets.size();
-    s.deployments = new ArrayList<>(targets);
-    s.deployments.sort(Comparator.comparing(d -> d.name));
-    DetailBudget.fit(s.deployments, DetailBudget.BYTES);
-    DeploymentStatus worst = null;
+    s.observedGeneration = c.generation();
+    s.phases = new TreeMap<>();
+    s.actions = new TreeMap<>();
+    List<RolloutVerdict> withAction = new ArrayList<>();
+    List<RolloutVerdict> observing = new ArrayList<>();
+    int guarded = 0;
+    int stable = 0;
     String decideBy = null;
-    for (DeploymentStatus d : s.deployments) {
-      if (d.action != null && (worst == null || d.action.outranks(worst.action))) {
-        worst = d;
+    for (RolloutVerdict v : verdicts) {
+      RolloutVerdictStatus d = v.getStatus();
+      boolean isGuarded = d == null || !Boolean.FALSE.equals(d.guarded);
+      if (isGuarded) {
+        guarded++;
       }
-      if (d.decideBy != null && (decideBy == null || d.decideBy.compareTo(decideBy) < 0)) {
-        decideBy = d.decideBy;
+      if (d == null || d.phase == null) {
+        continue;
+      }
+      if (isGuarded) {
+        s.phases.merge(d.phase.name(), 1, Integer::sum);
+        s.actions.merge((d.action == null ? Action.None : d.action).name(), 1, Integer::sum);
+      }
+      if (d.phase == Phase.Stable) {
+        stable++;
+      }
+      if (d.phase == Phase.Observing || d.phase == Phase.Pending) {
+        observing.add(v);
+      }
+      if (d.action != null && d.action != Action.None) {
+        withAction.add(v);
+        if (d.decideBy != null && (decideBy == null || d.decideBy.compareTo(decideBy) < 0)) {
+          decideBy = d.decideBy;
+        }
       }
     }
-    s.action = (worst == null ? Action.None : worst.action).name();
+    withAction.sort(URGENCY);
+    s.targets = guarded;
+    s.action = (withAction.isEmpty() ? Action.None : withAction.get(0).getStatus().action).name();
     s.decideBy = decideBy;
-    s.reason = reason(s.deployments, worst);
+    s.reason = reason(guarded, stable, withAction, observing);
+    s.recommendations = recommendations(withAction, c.namespace());
+    s.recommendationsOmitted = withAction.size() - s.recommendations.size();
+    s.conflicts = c.conflicts().size() > MAX_CONFLICTS ? new ArrayList<>(c.conflicts().subList(0, MAX_CONFLICTS))
+        : new ArrayList<>(c.conflicts());
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(previous, READY, "True", "Enforced",
-        "policy valid; " + targets.size() + (targets.size() == 1 ? " Deployment" : " Deployments") + " selected",
-        generation, now));
-    conditions.add(metrics(previous, targets, verdicts, metricsConfigured, generation, now));
+        "policy valid; " + guarded + (guarded == 1 ? " Deployment" : " Deployments") + " guarded"
+            + (c.conflicts().isEmpty() ? "" : "; " + c.conflicts().size() + " guarded by an older policy"),
+        c.generation(), c.now()));
+    conditions.add(metrics(previous, verdicts, c));
     Action action = Action.valueOf(s.action);
     conditions.add(condition(previous, ROLLBACK_RECOMMENDED, action.isRollback() ? "True" : "False",
-        action.name(), action.isRollback() ? s.reason : "no rollback recommended", generation, now));
+        action.name(), action.isRollback() ? s.reason : "no rollback recommended", c.generation(), c.now()));
     s.conditions = conditions;
     return s;
   }
 
-  private static String reason(List<DeploymentStatus> sorted, DeploymentStatus worst) {
-    if (sorted.isEmpty()) {
+  /** Most severe first, then the earliest deadline, then by name. */
+  static final Comparator<RolloutVerdict> URGENCY = Comparator
+      .comparing((RolloutVerdict v) -> v.getStatus().action, Comparator.reverseOrder())
+      .thenComparing(v -> v.getStatus().decideBy == null ? "~" : v.getStatus().decideBy)
+      .thenComparing(v -> v.getMetadata().getName());
+
+  private static String reason(int guarded, int stable, List<RolloutVerdict> withAction,
+      List<RolloutVerdict> observing) {
+    if (guarded == 0 && withAction.isEmpty()) {
       return "no Deployment matches the selector";
     }
-    if (worst != null && worst.action != Action.None) {
-      return worst.name + ": " + worst.reason;
+    if (!withAction.isEmpty()) {
+      RolloutVerdict worst = withAction.get(0);
+      return worst.getMetadata().getName() + ": " + worst.getStatus().reason + more(withAction.size() - 1);
     }
-    for (DeploymentStatus d : sorted) {
-      if (d.phase == Phase.Observing || d.phase == Phase.Pending) {
-        return d.name + ": observing revision " + d.revision + " until " + d.observeUntil;
-      }
+    if (!observing.isEmpty()) {
+      RolloutVerdict first = observing.stream().min(Comparator.comparing(v -> v.getMetadata().getName())).get();
+      RolloutVerdictStatus d = first.getStatus();
+      return first.getMetadata().getName() + ": observing revision " + d.revision + " until " + d.observeUntil
+          + (observing.size() > 1 ? " (and " + (observing.size() - 1) + " more observing)" : "");
     }
-    long stable = sorted.stream().filter(d -> d.phase == Phase.Stable).count();
-    return stable == sorted.size() ? "all " + stable + " stable" : stable + " of " + sorted.size() + " stable";
+    return stable == guarded ? "all " + stable + " stable" : stable + " of " + guarded + " stable";
   }
 
-  private static Condition metrics(RollbackPolicyStatus previous, List<DeploymentStatus> targets,
-      List<Verdict> verdicts, boolean metricsConfigured, long generation, long now) {
-    if (!metricsConfigured) {
+  private static String more(int n) {
+    return n == 0 ? "" : " (and " + n + " more)";
+  }
+
+  /** At most ten, with their procedures while they fit the budget; past it, a pointer to the verdict. */
+  private static List<PolicyRecommendation> recommendations(List<RolloutVerdict> sorted, String namespace) {
+    List<PolicyRecommendation> out = new ArrayList<>();
+    int bytes = 0;
+    for (RolloutVerdict v : sorted.subList(0, Math.min(MAX_RECOMMENDATIONS, sorted.size()))) {
+      RolloutVerdictStatus d = v.getStatus();
+      PolicyRecommendation r = new PolicyRecommendation();
+      r.deployment = v.getMetadata().getName();
+      r.revision = d.revision;
+      r.action = d.action;
+      r.tier = d.tier;
+      r.decideBy = d.decideBy;
+      r.reason = d.reason != null && d.reason.length() > 256 ? d.reason.substring(0, 253) + "..." : d.reason;
+      r.procedure = d.procedure;
+      int size = size(r);
+      if (bytes + size > RECOMMENDATIONS_BUDGET_BYTES) {
+        r.procedure = pointer(r.deployment, namespace);
+        size = size(r);
+      }
+      bytes += size;
+      out.add(r);
+    }
+    return out;
+  }
+
+  static Procedure pointer(String deployment, String namespace) {
+    String command = "kubectl get rv " + deployment + " -n " + namespace + " -o yaml";
+    return new Procedure("See the RolloutVerdict for the procedure",
+        List.of(new Procedure.Step("Read the procedure", command)), List.of());
+  }
+
+  private static int size(Object o) {
+    try {
+      return JSON.writeValueAsBytes(o).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Over the targets being sampled now: those whose window is open. Closed windows say nothing of metrics now. */
+  private static Condition metrics(RollbackPolicyStatus previous, List<RolloutVerdict> verdicts, Context c) {
+    if (!c.metricsConfigured()) {
       return condition(previous, METRICS_AVAILABLE, "False", "NotConfigured",
-          "no Prometheus configured: deciding on Kubernetes signals alone", generation, now);
+          "no Prometheus configured: deciding on Kubernetes signals alone", c.generation(), c.now());
     }
     StringJoiner missing = new StringJoiner("; ");
-    boolean known = false;
-    for (int i = 0; i < targets.size(); i++) {
-      Verdict v = verdicts.get(i);
-      if (v == null || v.metrics().state() == MetricsStatus.State.Unknown) {
+    int sampled = 0;
+    int lacking = 0;
+    for (RolloutVerdict v : verdicts) {
+      RolloutVerdictStatus d = v.getStatus();
+      EvaluationState e = d == null ? null : d.evaluation;
+      if (e == null || !e.windowOpen() || e.observed == null || e.observed.isEmpty()) {
         continue;
       }
-      known = true;
-      if (v.metrics().state() == MetricsStatus.State.Unavailable) {
-        missing.add(targets.get(i).name + ": " + v.metrics().message());
+      sampled++;
+      StringJoiner mine = new StringJoiner(", ");
+      for (String signal : c.usedMetricSignals()) {
+        EvaluationState.Observed o = e.observed.get(signal);
+        if (o != null && !o.conclusive()) {
+          mine.add(signal + ": " + o.reason());
+        }
+      }
+      if (mine.length() > 0) {
+        lacking++;
+        if (lacking <= 3) {
+          missing.add(v.getMetadata().getName() + ": " + mine);
+        }
       }
     }
-    if (missing.length() > 0) {
-      return condition(previous, METRICS_AVAILABLE, "False", "QueryFailed", missing.toString(), generation, now);
+    if (c.metricsProblem() != null && sampled > 0) {
+      return condition(previous, METRICS_AVAILABLE, "False", "QueryFailed", c.metricsProblem(), c.generation(),
+          c.now());
     }
-    return known
-        ? condition(previous, METRICS_AVAILABLE, "True", "Available", "every used signal has data", generation, now)
-        : condition(previous, METRICS_AVAILABLE, "Unknown", "NoSampleYet", "no sample taken yet", generation, now);
+    if (lacking > 0) {
+      return condition(previous, METRICS_AVAILABLE, "False", "QueryFailed", missing
+          + (lacking > 3 ? " (and " + (lacking - 3) + " more)" : ""), c.generation(), c.now());
+    }
+    return sampled > 0
+        ? condition(previous, METRICS_AVAILABLE, "True", "Available", "every used signal has data for the "
+            + sampled + (sampled == 1 ? " target" : " targets") + " being sampled", c.generation(), c.now())
+        : condition(previous, METRICS_AVAILABLE, "True", "Idle", "no target is being sampled now", c.generation(),
+            c.now());
   }
 
   /** A condition whose lastTransitionTime moves only when its status does. */

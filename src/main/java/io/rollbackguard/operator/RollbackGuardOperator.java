@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.RolloutVerdict;
 
 /** The operator wired in one place, used alike by `run`, `demo` and the ITs. */
 public final class RollbackGuardOperator implements AutoCloseable {
@@ -19,6 +22,10 @@ public final class RollbackGuardOperator implements AutoCloseable {
   private final Operator operator;
   private final PrometheusMeterRegistry registry;
   private final HealthServer health;
+  private final PolicyCatalog catalog;
+  private final MetricSampler sampler;
+  private final RecommendationGauges gauges;
+  private final StatusRecorder<RolloutVerdict, io.rollbackguard.api.status.RolloutVerdictStatus> verdictStatus;
   private volatile boolean started;
 
   private RollbackGuardOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
@@ -30,16 +37,27 @@ public final class RollbackGuardOperator implements AutoCloseable {
         .withCloseClientOnStop(false)
         .withCacheSyncTimeout(Duration.ofSeconds(60))
         .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry)));
-    RollbackPolicyReconciler reconciler = new RollbackPolicyReconciler(settings, clock, new StatusRecorder(client),
-        new EventRecorder(client), new RecommendationGauges(registry),
-        new PrometheusConnections(client, settings.prometheusUrl(), clock));
-    operator.register(reconciler, c -> {
-      if (settings.namespaces().isEmpty()) {
-        c.watchingAllNamespaces();
-      } else {
-        c.settingNamespaces(settings.namespaces());
-      }
-    });
+    catalog = new PolicyCatalog(settings);
+    Wakeups wakeups = new Wakeups();
+    sampler = new MetricSampler(catalog, clock, wakeups::wake);
+    EventRecorder events = new EventRecorder(client);
+    gauges = new RecommendationGauges(registry);
+    verdictStatus = new StatusRecorder<>(client, RolloutVerdict.class, RolloutVerdict::new);
+    RollbackPolicyReconciler policies = new RollbackPolicyReconciler(client, clock, catalog,
+        new PrometheusConnections(client, settings.prometheusUrl(), clock),
+        new StatusRecorder<>(client, RollbackPolicy.class, RollbackPolicy::new), events, gauges, sampler);
+    VerdictReconciler verdicts = new VerdictReconciler(client, clock, catalog, sampler, verdictStatus, events,
+        gauges, wakeups);
+    java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?>> scope =
+        c -> {
+          if (settings.namespaces().isEmpty()) {
+            c.watchingAllNamespaces();
+          } else {
+            c.settingNamespaces(settings.namespaces());
+          }
+        };
+    operator.register(policies, scope::accept);
+    operator.register(verdicts, scope::accept);
     try {
       health = settings.port() > 0 ? new HealthServer(settings.port(), registry, this::ready) : null;
     } catch (IOException e) {
@@ -59,6 +77,17 @@ public final class RollbackGuardOperator implements AutoCloseable {
     return started && new RuntimeInfo(operator).allEventSourcesAreHealthy();
   }
 
+  /** Prometheus queries the sampler has sent (tests and the benchmark count them). */
+  public int prometheusRequests() {
+    return sampler.requests();
+  }
+
+  /** Sizes of the per-policy and per-target maps, for tests that check they are pruned. */
+  public Map<String, Integer> trackedState() {
+    return Map.of("policies", catalog.size(), "sampledTargets", sampler.trackedTargets(),
+        "gauges", gauges.size(), "verdictStatuses", verdictStatus.tracked());
+  }
+
   public PrometheusMeterRegistry registry() {
     return registry;
   }
@@ -75,6 +104,7 @@ public final class RollbackGuardOperator implements AutoCloseable {
   public void close() {
     started = false;
     operator.stop();
+    sampler.close();
     if (health != null) {
       health.close();
     }

@@ -1,10 +1,9 @@
 package io.rollbackguard.operator;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -14,106 +13,99 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.rollbackguard.api.RollbackPolicy;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.spec.RolloutVerdictSpec;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.policy.CompiledPolicy;
-import io.rollbackguard.policy.PolicyCompiler;
 import io.rollbackguard.policy.PolicyProblem;
-import io.rollbackguard.signals.PrometheusClient;
-import io.rollbackguard.signals.PrometheusSignals;
-import io.rollbackguard.verdict.MetricReading;
-import io.rollbackguard.rollout.RolloutReader;
-import io.rollbackguard.rollout.RolloutSnapshot;
-import io.rollbackguard.signals.PodState;
-import io.rollbackguard.verdict.Verdict;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Thin: for each selected Deployment, observe (rollout, pods) → decide (TargetEvaluator: the verdict) → record (one
- * status write, then Events), and come back at the next sample time or deadline.
+ * Per policy: compile it (once per generation), resolve its Prometheus connection, keep the set of RolloutVerdicts
+ * equal to the set of Deployments it guards (creating the missing ones; the verdict reconciler retires the others),
+ * and sum the verdicts up into the policy's bounded status. Coalesced: at most once a second per policy, however many
+ * verdicts change.
  */
 @ControllerConfiguration(name = RollbackPolicyReconciler.NAME)
+@RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
 public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy> {
   public static final String NAME = "rollbackpolicy";
   static final long INVALID_RETRY_MILLIS = 30_000;
+  /** Credentials are read again this often, so a rotated Secret is picked up. */
+  static final long CREDENTIALS_REFRESH_MILLIS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(RollbackPolicyReconciler.class);
 
-  private final OperatorSettings settings;
+  private final KubernetesClient client;
   private final Clock clock;
-  private final StatusRecorder statusRecorder;
+  private final PolicyCatalog catalog;
+  private final PrometheusConnections prometheus;
+  private final StatusRecorder<RollbackPolicy, RollbackPolicyStatus> statusRecorder;
   private final EventRecorder eventRecorder;
   private final RecommendationGauges gauges;
-  private final TargetEvaluator evaluator = new TargetEvaluator();
-  private final PrometheusConnections prometheus;
+  private final MetricSampler sampler;
 
   private InformerEventSource<Deployment, RollbackPolicy> deployments;
-  private InformerEventSource<ReplicaSet, RollbackPolicy> replicaSets;
-  private InformerEventSource<Pod, RollbackPolicy> pods;
+  private InformerEventSource<RolloutVerdict, RollbackPolicy> verdicts;
 
-  public RollbackPolicyReconciler(OperatorSettings settings, Clock clock, StatusRecorder statusRecorder,
-      EventRecorder eventRecorder, RecommendationGauges gauges, PrometheusConnections prometheus) {
-    this.prometheus = prometheus;
-    this.settings = settings;
+  RollbackPolicyReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog,
+      PrometheusConnections prometheus, StatusRecorder<RollbackPolicy, RollbackPolicyStatus> statusRecorder,
+      EventRecorder eventRecorder, RecommendationGauges gauges, MetricSampler sampler) {
+    this.client = client;
     this.clock = clock;
+    this.catalog = catalog;
+    this.prometheus = prometheus;
     this.statusRecorder = statusRecorder;
     this.eventRecorder = eventRecorder;
     this.gauges = gauges;
+    this.sampler = sampler;
   }
 
   @Override
   public List<EventSource<?, RollbackPolicy>> prepareEventSources(EventSourceContext<RollbackPolicy> context) {
     IndexerResourceCache<RollbackPolicy> policies = context.getPrimaryCache();
-    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, RollbackPolicy.class)
-        .withName("deployments")
-        .withSecondaryToPrimaryMapper(d -> selecting(policies, d))
+    var serialization = context.getClient().getKubernetesSerialization();
+    // Which Deployments exist and what their labels are is all this reconciler reads of them; and only a new, a
+    // re-labelled or a deleted Deployment changes what a policy selects (status updates are the verdicts' business).
+    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
+            RollbackPolicy.class)
+        .withName("selected-deployments")
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Deployment.class,
+            serialization, "metadata.uid", "metadata.labels"))
+        .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getMetadata().getLabels(),
+            before.getMetadata().getLabels()))
+        .withSecondaryToPrimaryMapper(d -> policies.list(d.getMetadata().getNamespace(),
+                p -> Guardianship.selects(p, d.getMetadata().getLabels()))
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
-    replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReplicaSet.class, RollbackPolicy.class)
-        .withName("replicasets")
-        .withSecondaryToPrimaryMapper(rs -> owner(deployments, rs, "Deployment").map(d -> selecting(policies, d))
-            .orElse(Set.of()))
+    // The summary reads only this much of each verdict.
+    verdicts = new InformerEventSource<>(InformerEventSourceConfiguration.from(RolloutVerdict.class,
+            RollbackPolicy.class)
+        .withName("verdicts")
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
+            serialization, "metadata.labels", "spec", "status.revision", "status.phase", "status.action",
+            "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
+            "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs",
+            "status.evaluation.revision"))
+        .withSecondaryToPrimaryMapper(v -> Set.of(new ResourceID(VerdictReconciler.policyOf(v),
+            v.getMetadata().getNamespace())))
         .build(), context);
-    // Only pods that belong to a Deployment's ReplicaSet carry this label: nothing else enters the cache, and of
-    // those only what the crash-loop check reads is kept (pods are the many; their specs are large).
-    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, RollbackPolicy.class)
-        .withName("pods")
-        .withLabelSelector(RolloutReader.POD_TEMPLATE_HASH)
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
-            context.getClient().getKubernetesSerialization(), "metadata.labels", "metadata.ownerReferences",
-            "status.containerStatuses", "status.initContainerStatuses"))
-        .withSecondaryToPrimaryMapper(p -> owner(replicaSets, p, "ReplicaSet")
-            .flatMap(rs -> owner(deployments, rs, "Deployment")).map(d -> selecting(policies, d)).orElse(Set.of()))
-        .build(), context);
-    return List.of(deployments, replicaSets, pods);
-  }
-
-  private static Set<ResourceID> selecting(IndexerResourceCache<RollbackPolicy> policies, Deployment d) {
-    String namespace = d.getMetadata().getNamespace();
-    return policies.list(namespace, p -> p.getSpec() != null
-            && Selectors.matches(p.getSpec().selector, d.getMetadata().getLabels()))
-        .map(ResourceID::fromResource).collect(Collectors.toSet());
-  }
-
-  private static <O extends HasMetadata> java.util.Optional<O> owner(InformerEventSource<O, RollbackPolicy> owners,
-      HasMetadata child, String kind) {
-    List<OwnerReference> refs = child.getMetadata().getOwnerReferences();
-    if (refs == null) {
-      return java.util.Optional.empty();
-    }
-    return refs.stream().filter(r -> kind.equals(r.getKind())).findFirst()
-        .flatMap(r -> owners.get(new ResourceID(r.getName(), child.getMetadata().getNamespace())));
+    verdicts.addIndexer(VerdictReconciler.BY_POLICY, v -> List.of(VerdictReconciler.nsKey(
+        v.getMetadata().getNamespace(), VerdictReconciler.policyOf(v))));
+    return List.of(deployments, verdicts);
   }
 
   @Override
@@ -121,118 +113,86 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     long now = clock.millis();
     String namespace = policy.getMetadata().getNamespace();
     String name = policy.getMetadata().getName();
+    String key = PolicyCatalog.key(policy);
     long generation = policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    Set<String> existing = context.getPrimaryCache().list()
+        .map(PolicyCatalog::key).collect(Collectors.toSet());
+    catalog.retainOnly(existing);
+    sampler.retainOnly(existing);
+    gauges.retainPolicies(existing);
+
     RollbackPolicyStatus recorded = statusRecorder.latest(policy);
-    CompiledPolicy compiled = compile(policy);
-    PrometheusConnections.Resolved connection = compiled.valid() && compiled.policy().metricsConfigured()
-        ? prometheus.resolve(policy) : new PrometheusConnections.Resolved(null, null, null, null);
-    if (connection.problem() != null) {
-      compiled = CompiledPolicy.invalid(List.of(new PolicyProblem(connection.problemPath(), connection.problem())));
+    CompiledPolicy compiled = catalog.compiled(policy);
+    if (compiled.valid() && compiled.policy().metricsConfigured()) {
+      PrometheusConnections.Resolved connection = prometheus.resolve(policy);
+      catalog.connect(policy, connection);
+      compiled = catalog.compiled(policy);
     }
+    List<RolloutVerdict> guardedVerdicts = verdicts.byIndex(VerdictReconciler.BY_POLICY, key);
     if (!compiled.valid()) {
       if (statusRecorder.record(policy, PolicyStatusAssembler.invalid(recorded, generation,
           compiled.problemsText(), now))) {
         LOG.warn("policy {}/{}: invalid: {}", namespace, name, compiled.problemsText());
       }
-      gauges.update(namespace, name, recorded == null ? List.of() : recorded.deployments);
       // come back: a Secret fixed or created does not trigger an event of its own
       return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(INVALID_RETRY_MILLIS);
     }
-    Map<String, DeploymentStatus> previous = new HashMap<>();
-    if (recorded != null && recorded.deployments != null) {
-      recorded.deployments.forEach(d -> previous.put(d.name, d));
-    }
-    List<Deployment> selected = deployments.list(namespace,
-        d -> Selectors.matches(policy.getSpec().selector, d.getMetadata().getLabels())).toList();
-    List<Observed> observed = selected.stream().map(this::observe).toList();
-    Map<String, Map<String, MetricReading>> metrics = connection.unavailable() != null
-        ? unavailable(compiled, observed, connection.unavailable())
-        : connection.client() == null ? Map.of()
-        : sampleMetrics(compiled, connection.client(), namespace, observed, previous, now);
-    List<DeploymentStatus> targets = new ArrayList<>();
-    List<Verdict> verdicts = new ArrayList<>();
-    List<Runnable> events = new ArrayList<>();
-    Long wakeUp = null;
-    for (Observed o : observed) {
-      Deployment d = o.deployment();
-      TargetEvaluator.Result r = evaluator.evaluate(compiled, o.snapshot(), o.pods(),
-          metrics.getOrDefault(o.snapshot().name(), Map.of()), previous.get(d.getMetadata().getName()), now);
-      targets.add(r.status());
-      verdicts.add(r.verdict());
-      for (TimelineEntry e : r.added()) {
-        events.add(() -> eventRecorder.record(d, policy, e));
+    List<RollbackPolicy> neighbours = context.getPrimaryCache().list(namespace).toList();
+    List<RollbackPolicyStatus.Conflict> conflicts = new ArrayList<>();
+    deployments.list(namespace, d -> Guardianship.selects(policy, d.getMetadata().getLabels())).forEach(d -> {
+      RollbackPolicy guardian = Guardianship.guardian(d, neighbours.stream()).orElse(policy);
+      if (!guardian.getMetadata().getName().equals(name)) {
+        conflicts.add(new RollbackPolicyStatus.Conflict(d.getMetadata().getName(), guardian.getMetadata().getName()));
+      } else if (verdicts.get(new ResourceID(d.getMetadata().getName(), namespace)).isEmpty()) {
+        createVerdict(d, name);
       }
-      if (r.wakeUpAt() != null && (wakeUp == null || r.wakeUpAt() < wakeUp)) {
-        wakeUp = r.wakeUpAt();
-      }
-    }
-    RollbackPolicyStatus status = PolicyStatusAssembler.assemble(recorded, generation, targets, verdicts,
-        compiled.policy().metricsConfigured(), now);
+    });
+    conflicts.sort(java.util.Comparator.comparing(c -> c.deployment));
+    PrometheusConnections.Resolved connection = catalog.connection(key);
+    MetricSampler.PolicyMetricsNote note = sampler.note(key);
+    String metricsProblem = connection != null && connection.unavailable() != null ? connection.unavailable()
+        : note != null ? note.problem() : null;
+    RollbackPolicyStatus status = PolicyStatusAssembler.assemble(recorded, guardedVerdicts,
+        new PolicyStatusAssembler.Context(namespace, generation, compiled.policy().metricsConfigured(),
+            compiled.policy().usedMetricSignals(), metricsProblem, conflicts, now));
     statusRecorder.record(policy, status);
-    events.forEach(Runnable::run);
-    gauges.update(namespace, name, status.deployments);
-    gauges.retainOnly(context.getPrimaryCache().list()
-        .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet()));
+    warnConflicts(policy, conflicts);
     UpdateControl<RollbackPolicy> control = UpdateControl.noUpdate();
-    return wakeUp == null ? control : control.rescheduleAfter(Math.max(wakeUp - clock.millis(), 1));
+    return hasCredentials(policy) ? control.rescheduleAfter(CREDENTIALS_REFRESH_MILLIS) : control;
   }
 
-  private CompiledPolicy compile(RollbackPolicy policy) {
-    CompiledPolicy compiled = PolicyCompiler.compile(policy.getSpec(), settings.prometheusUrl() != null,
-        settings.defaultQueries());
-    String url = policy.getSpec() == null || policy.getSpec().prometheus == null ? null
-        : policy.getSpec().prometheus.url;
-    if (compiled.valid() && url != null && settings.prometheusUrlAllow() != null
-        && !settings.prometheusUrlAllow().matcher(url).matches()) {
-      return CompiledPolicy.invalid(List.of(new PolicyProblem("spec.prometheus.url",
-          "'" + url + "' is not allowed by the operator's --prometheus-url-allow")));
+  private static boolean hasCredentials(RollbackPolicy policy) {
+    var p = policy.getSpec() == null ? null : policy.getSpec().prometheus;
+    return p != null && (p.bearerTokenSecretRef != null || p.caSecretRef != null);
+  }
+
+  /** Once per conflicting Deployment and policy: the Event's name is derived from both, so a repeat is refused. */
+  private void warnConflicts(RollbackPolicy policy, List<RollbackPolicyStatus.Conflict> conflicts) {
+    for (RollbackPolicyStatus.Conflict c : conflicts.subList(0, Math.min(conflicts.size(),
+        PolicyStatusAssembler.MAX_CONFLICTS))) {
+      TimelineEntry e = new TimelineEntry(Times.format(clock.millis()), "GuardConflict", "Deployment "
+          + c.deployment + " is selected by this policy but guarded by the older policy " + c.guardedBy);
+      eventRecorder.record(policy, policy.getMetadata().getName() + ".conflict." + c.deployment + "."
+          + c.guardedBy, e);
     }
-    return compiled;
   }
 
-  /** Every used signal inconclusive for every target, with the reason: Prometheus cannot be reached as configured. */
-  private static Map<String, Map<String, MetricReading>> unavailable(CompiledPolicy compiled, List<Observed> observed,
-      String reason) {
-    Map<String, MetricReading> none = new HashMap<>();
-    compiled.policy().usedMetricSignals().forEach(s -> none.put(s, MetricReading.inconclusive(reason)));
-    Map<String, Map<String, MetricReading>> out = new HashMap<>();
-    observed.forEach(o -> out.put(o.snapshot().name(), none));
-    return out;
-  }
-
-  /** A Deployment with what the caches say of its rollout and of its new revision's pods. */
-  private record Observed(Deployment deployment, RolloutSnapshot snapshot, List<PodState> pods) {}
-
-  /**
-   * One query per signal for the whole policy, and only when a target's sample is due: a reconcile between samples
-   * (a pod event, say) costs Prometheus nothing.
-   */
-  private static Map<String, Map<String, MetricReading>> sampleMetrics(CompiledPolicy compiled,
-      PrometheusClient client, String namespace, List<Observed> observed, Map<String, DeploymentStatus> previous,
-      long now) {
-    boolean due = observed.stream().anyMatch(o -> TargetEvaluator.sampleDue(compiled.policy(),
-        previous.get(o.snapshot().name()), o.snapshot(), now));
-    if (!due) {
-      return Map.of();
+  private void createVerdict(Deployment d, String policy) {
+    RolloutVerdict v = new RolloutVerdict();
+    v.getMetadata().setName(d.getMetadata().getName());
+    v.getMetadata().setNamespace(d.getMetadata().getNamespace());
+    v.getMetadata().setLabels(Map.of(RolloutVerdict.POLICY_LABEL, policy));
+    // Owned by the Deployment, so a real cluster's garbage collector removes it with it; no blockOwnerDeletion.
+    v.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("apps/v1")
+        .withKind("Deployment").withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid()).build()));
+    v.setSpec(new RolloutVerdictSpec(d.getMetadata().getName(), policy));
+    try {
+      client.resources(RolloutVerdict.class).inNamespace(d.getMetadata().getNamespace()).resource(v).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
     }
-    List<PrometheusSignals.Target> targets = observed.stream().filter(o -> o.snapshot().revision() != null)
-        .map(o -> new PrometheusSignals.Target(o.snapshot().name(), o.snapshot().revision().toString(),
-            o.snapshot().podTemplateHash()))
-        .toList();
-    return PrometheusSignals.sample(compiled.queries(), client, namespace, targets, now,
-        2 * compiled.policy().intervalMillis());
-  }
-
-  private Observed observe(Deployment d) {
-    String namespace = d.getMetadata().getNamespace();
-    List<ReplicaSet> owned = replicaSets.list(namespace, rs -> RolloutReader.ownedBy(rs, d)).toList();
-    RolloutSnapshot snapshot = RolloutReader.read(d, owned);
-    String hash = snapshot.podTemplateHash();
-    List<PodState> podStates = hash == null ? List.of() : pods.list(namespace,
-            p -> p.getMetadata().getLabels() != null && hash.equals(p.getMetadata().getLabels()
-                .get(RolloutReader.POD_TEMPLATE_HASH)))
-        .map(PodState::of).toList();
-    return new Observed(d, snapshot, podStates);
   }
 
   @Override

@@ -2,75 +2,114 @@ package io.rollbackguard.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.rollbackguard.api.RollbackPolicy;
-import io.rollbackguard.api.status.RollbackPolicyStatus;
 import java.net.HttpURLConnection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that writes a policy's status: only when it changed, on the status subresource, with the
- * resourceVersion that was read (optimistic locking). A 409 re-reads the policy and writes again, a bounded number
- * of times: this operator is the only writer of status, so the newer resourceVersion is all that is missing.
+ * The one place that writes the status of one kind: only when it changed, on the status subresource, with the
+ * resourceVersion that was read (optimistic locking). A 409 re-reads the object and writes again, a bounded number of
+ * times: this operator is the only writer of status, so the newer resourceVersion is all that is missing.
+ *
+ * <p>A status whose decision did not change may be held back (see {@link #record(CustomResource, Object, boolean,
+ * long, long)}): it is then kept here, and {@link #latest} starts the next reconcile from it, so held counters are
+ * not lost between writes (only across a restart, where the sampler reads missed instants late).
  */
-public final class StatusRecorder {
+public final class StatusRecorder<R extends CustomResource<?, S>, S> {
   private static final Logger LOG = LoggerFactory.getLogger(StatusRecorder.class);
   static final int ATTEMPTS = 3;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient client;
+  private final Class<R> kind;
+  private final Supplier<R> blank;
   /**
-   * The last status written per policy, with the resourceVersion it was written over. Until the informer delivers our
-   * own write, a reconcile would start from the status before it and take the same sample (and emit the same Events)
-   * twice; {@link #latest} closes that gap.
+   * Per object, the last status computed over a resourceVersion: written (until the informer delivers our own write, a
+   * reconcile would otherwise start from the status before it and take the same sample, and emit the same Events,
+   * twice), or held back (counters only).
    */
-  private final Map<String, Written> written = new ConcurrentHashMap<>();
+  private final Map<String, Known<S>> known = new ConcurrentHashMap<>();
 
-  private record Written(String over, RollbackPolicyStatus status) {}
+  private record Known<S>(String over, S status, long writtenAt) {}
 
-  public StatusRecorder(KubernetesClient client) {
+  public StatusRecorder(KubernetesClient client, Class<R> kind, Supplier<R> blank) {
     this.client = client;
+    this.kind = kind;
+    this.blank = blank;
   }
 
-  /** The status to start from: the cached one, or the one this recorder wrote over it if the cache lags behind. */
-  public RollbackPolicyStatus latest(RollbackPolicy cached) {
-    Written w = written.get(key(cached));
-    return w != null && w.over().equals(cached.getMetadata().getResourceVersion()) ? w.status() : cached.getStatus();
+  /** The status to start from: the cached one, or the one this recorder wrote (or held) over it. */
+  public S latest(R cached) {
+    Known<S> k = known.get(key(cached));
+    return k != null && k.over().equals(cached.getMetadata().getResourceVersion()) ? k.status() : cached.getStatus();
   }
 
-  private static String key(RollbackPolicy p) {
-    return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+  /** Forgets an object that is gone. */
+  public void forget(String namespace, String name) {
+    known.remove(namespace + "/" + name);
   }
 
-  /** @return whether the status was written (false: unchanged, or the policy is gone) */
-  public boolean record(RollbackPolicy read, RollbackPolicyStatus status) {
+  public int tracked() {
+    return known.size();
+  }
+
+  private static String key(CustomResource<?, ?> r) {
+    return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+  }
+
+  /** @return whether the status was written (false: unchanged, or the object is gone) */
+  public boolean record(R read, S status) {
+    return record(read, status, true, 0, 0);
+  }
+
+  /**
+   * @param decisionChanged false when only counters and latest values differ from the last status written: such a
+   *     status is written at most once per {@code minIntervalMillis}, and held in memory in between
+   * @return whether the status was written
+   */
+  public boolean record(R read, S status, boolean decisionChanged, long minIntervalMillis, long now) {
     if (same(latest(read), status)) {
+      return false;
+    }
+    String key = key(read);
+    Known<S> before = known.get(key);
+    if (!decisionChanged && before != null && now - before.writtenAt() < minIntervalMillis) {
+      known.put(key, new Known<>(read.getMetadata().getResourceVersion(), status, before.writtenAt()));
       return false;
     }
     String namespace = read.getMetadata().getNamespace();
     String name = read.getMetadata().getName();
     String resourceVersion = read.getMetadata().getResourceVersion();
     for (int attempt = 1; ; attempt++) {
-      RollbackPolicy update = new RollbackPolicy();
+      R update = blank.get();
       update.getMetadata().setName(name);
       update.getMetadata().setNamespace(namespace);
       update.getMetadata().setResourceVersion(resourceVersion);
       update.setStatus(status);
       try {
-        client.resources(RollbackPolicy.class).inNamespace(namespace).resource(update).updateStatus();
-        written.put(key(read), new Written(read.getMetadata().getResourceVersion(), status));
+        client.resources(kind).inNamespace(namespace).resource(update).updateStatus();
+        // Remember the version this write went over, not the first one read: after a 409 they differ.
+        known.put(key, new Known<>(resourceVersion, status, now));
         return true;
       } catch (KubernetesClientException e) {
+        if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+          known.remove(key);
+          return false;
+        }
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= ATTEMPTS) {
           throw e;
         }
-        LOG.info("policy {}/{}: status write conflicted (attempt {}), re-reading", namespace, name, attempt);
-        RollbackPolicy latest = client.resources(RollbackPolicy.class).inNamespace(namespace).withName(name).get();
+        LOG.info("{} {}/{}: status write conflicted (attempt {}), re-reading", kind.getSimpleName(), namespace, name,
+            attempt);
+        R latest = client.resources(kind).inNamespace(namespace).withName(name).get();
         if (latest == null) {
+          known.remove(key);
           return false;
         }
         resourceVersion = latest.getMetadata().getResourceVersion();
@@ -78,7 +117,7 @@ public final class StatusRecorder {
     }
   }
 
-  private static boolean same(RollbackPolicyStatus a, RollbackPolicyStatus b) {
+  static boolean same(Object a, Object b) {
     JsonNode x = JSON.valueToTree(a);
     JsonNode y = JSON.valueToTree(b);
     return x.equals(y);

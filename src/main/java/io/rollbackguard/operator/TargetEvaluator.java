@@ -1,7 +1,9 @@
 package io.rollbackguard.operator;
 
-import io.rollbackguard.api.status.DeploymentStatus;
 import io.rollbackguard.api.status.FindingStatus;
+import io.rollbackguard.api.status.LastIncident;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.api.status.SampleCounts;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.procedure.ProcedureWriter;
@@ -16,8 +18,6 @@ import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Evaluation;
 import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.Finding;
-import io.rollbackguard.verdict.MetricReading;
-import io.rollbackguard.verdict.Phase;
 import io.rollbackguard.verdict.Policy;
 import io.rollbackguard.verdict.Verdict;
 import io.rollbackguard.verdict.VerdictEngine;
@@ -27,43 +27,44 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One target, one reconcile: observe (rollout, Kubernetes signals) → decide (the verdict) → the status entry to
- * record, with the timeline entries that are new (each becomes a Kubernetes Event once recorded).
+ * One guarded Deployment, one reconcile: observe (rollout, Kubernetes signals, the metric readings the sampler
+ * delivered) → decide (the verdict) → the verdict status to record, with the timeline entries that are new (each
+ * becomes a Kubernetes Event once recorded).
  */
 public final class TargetEvaluator {
-  /** After this long without news, a stable target's entry is summarised. */
-  static final long QUIET_MILLIS = 3_600_000;
-
   private final ProcedureWriter procedures = new ProcedureWriter();
 
   /**
-   * @param status the entry to record
+   * @param status the status to record
    * @param added timeline entries new in this evaluation
    * @param verdict null while the controller has not produced a revision yet
-   * @param wakeUpAt the next moment this target needs a look (a sample, a deadline), or null
+   * @param state the evaluation state after this evaluation, null with no verdict
    */
-  public record Result(DeploymentStatus status, List<TimelineEntry> added, Verdict verdict, Long wakeUpAt) {}
+  public record Result(RolloutVerdictStatus status, List<TimelineEntry> added, Verdict verdict,
+      EvaluationState state) {}
 
-  public Result evaluate(CompiledPolicy compiled, RolloutSnapshot snapshot, List<PodState> pods,
-      Map<String, MetricReading> metrics, DeploymentStatus recorded, long now) {
-    DeploymentStatus previous = expandQuiet(recorded, snapshot);
+  /**
+   * @param metrics which grid instants can be processed, with their metric readings, given the window's state; null
+   *     for a Kubernetes-only policy (every due instant, no metrics)
+   */
+  public Result evaluate(CompiledPolicy compiled, RolloutSnapshot snapshot, List<PodState> pods, MetricSource metrics,
+      RolloutVerdictStatus previous, long now) {
     Change change = StableRevisionTracker.track(previous == null ? null : previous.tracking, snapshot, now);
     if (change.kind() == StableRevisionTracker.Kind.Waiting) {
-      DeploymentStatus waiting = previous != null ? previous : new DeploymentStatus();
-      waiting.name = snapshot.name();
-      return new Result(waiting, List.of(), null, null);
+      return new Result(previous != null ? previous : new RolloutVerdictStatus(), List.of(), null, null);
     }
+    Policy policy = compiled.policy();
     List<TimelineEntry> added = new ArrayList<>();
-    EvaluationState state = startingState(change, previous, snapshot, added, now,
-        compiled.policy().windowMillis());
+    EvaluationState state = startingState(change, previous, snapshot, added, now, policy.windowMillis());
     RolloutTracking tracking = change.tracking();
     Integer restartsBaseline = change.kind() == StableRevisionTracker.Kind.Unchanged ? tracking.restarts() : null;
-    KubernetesSignals.Reading reading = KubernetesSignals.observe(snapshot, pods, restartsBaseline, metrics);
+    KubernetesSignals.Reading reading = KubernetesSignals.observe(snapshot, pods, restartsBaseline, Map.of());
 
-    Policy policy = compiled.policy();
-    Evaluation evaluation = VerdictEngine.evaluate(policy, state, reading.observation(), now);
+    Evaluation evaluation = metrics == null
+        ? VerdictEngine.evaluate(policy, state, reading.observation(), now)
+        : VerdictEngine.evaluate(policy, state, reading.observation(), metrics.sampling(state, now), now);
     Verdict verdict = evaluation.verdict();
-    if (evaluation.state().lastSample != state.lastSample || restartsBaseline == null) {
+    if (evaluation.state().lastSampleAt != state.lastSampleAt || restartsBaseline == null) {
       tracking = tracking.withRestarts(reading.restarts());
     }
     for (VerdictEvent e : verdict.events()) {
@@ -72,11 +73,11 @@ public final class TargetEvaluator {
       }
       added.add(new TimelineEntry(Times.format(e.at()), e.type().name(), e.message()));
     }
-    DeploymentStatus status = status(compiled, snapshot, previous, tracking, evaluation, added, now);
-    return new Result(status, added, verdict, wakeUpAt(policy, evaluation.state(), verdict, now));
+    RolloutVerdictStatus status = status(compiled, snapshot, previous, change, tracking, evaluation, added, now);
+    return new Result(status, added, verdict, evaluation.state());
   }
 
-  private static EvaluationState startingState(Change change, DeploymentStatus previous, RolloutSnapshot s,
+  private static EvaluationState startingState(Change change, RolloutVerdictStatus previous, RolloutSnapshot s,
       List<TimelineEntry> added, long now, long windowMillis) {
     EvaluationState before = previous == null ? null : previous.evaluation;
     String revision = Long.toString(change.tracking().revision());
@@ -104,30 +105,26 @@ public final class TargetEvaluator {
     }
   }
 
-  private DeploymentStatus status(CompiledPolicy compiled, RolloutSnapshot s, DeploymentStatus previous,
-      RolloutTracking tracking, Evaluation evaluation, List<TimelineEntry> added, long now) {
+  private RolloutVerdictStatus status(CompiledPolicy compiled, RolloutSnapshot s, RolloutVerdictStatus previous,
+      Change change, RolloutTracking tracking, Evaluation evaluation, List<TimelineEntry> added, long now) {
     Verdict v = evaluation.verdict();
-    DeploymentStatus d = new DeploymentStatus();
-    d.name = s.name();
+    EvaluationState state = evaluation.state();
+    RolloutVerdictStatus d = new RolloutVerdictStatus();
     d.revision = tracking.revision();
     d.phase = v.phase();
     d.action = v.action();
     d.reason = v.reason();
     d.stableRevision = tracking.stableRevision();
     d.tracking = tracking;
+    d.guarded = true;
     d.timeline = Timeline.append(previous == null ? List.of() : previous.timeline, added);
-    boolean quiet = v.phase() == Phase.Stable && v.action() == Action.None
-        && (d.timeline.isEmpty() || now - Times.parse(d.timeline.get(d.timeline.size() - 1).at) > QUIET_MILLIS);
-    if (quiet && evaluation.state().declaration == null && evaluation.state().acknowledgementSeen == null
-        && evaluation.state().dismissSeen == null) {
-      return quiet(d, tracking);
-    }
-    d.evaluation = evaluation.state();
+    d.evaluation = state;
     d.images = new ArrayList<>(s.containers().values());
     d.tier = v.tier();
     d.decideBy = Times.format(v.decideBy());
-    d.rolloutStartedAt = Times.format(evaluation.state().rolloutStartedAt);
+    d.rolloutStartedAt = Times.format(state.rolloutStartedAt);
     d.observeUntil = Times.format(v.observeUntil());
+    d.samples = new SampleCounts(state.samplesTaken, state.samplesMissed, state.conclusiveSamples);
     Map<String, String> stable = StableRevisionTracker.stableContainers(tracking, s);
     d.stableImages = new ArrayList<>(stable.values());
     // A revision that passed its window (or was adopted) and is then declared bad is its own stable revision: the
@@ -135,47 +132,75 @@ public final class TargetEvaluator {
     boolean runningIsStable = s.podTemplateHash() != null
         && s.podTemplateHash().equals(tracking.stablePodTemplateHash());
     Long target = runningIsStable ? null : tracking.stableRevision();
-    d.findings = v.findings().stream().map(TargetEvaluator::finding).toList();
+    String observedAt = state.lastSampleAt < 0 ? null : Times.format(state.lastSampleAt);
+    d.findings = v.findings().stream().map(f -> finding(f, observedAt)).toList();
     if (v.action() != Action.None) {
       d.procedure = procedures.write(v.action(), v.tier(), compiled.procedure(), new RolloutContext(s.namespace(),
           s.name(), tracking.revision(), target, !runningIsStable && StableRevisionTracker.stableInHistory(tracking, s),
           s.containers(), runningIsStable ? Map.of() : stable, s.replicas(), s.labels(), s.annotations()));
     }
+    d.lastIncident = lastIncident(previous == null ? null : previous.lastIncident, change, d, v, now);
     return d;
   }
 
-  /** A quiet stable target: its name, revision and template hash say all there is. */
-  private static DeploymentStatus quiet(DeploymentStatus full, RolloutTracking tracking) {
-    DeploymentStatus d = headline(full);
-    d.tracking = tracking.quiet();
-    return d;
-  }
-
-  /** Name, revision, phase and action alone: what a quiet target shows. */
-  private static DeploymentStatus headline(DeploymentStatus from) {
-    DeploymentStatus d = new DeploymentStatus();
-    d.name = from.name;
-    d.revision = from.revision;
-    d.phase = from.phase;
-    d.action = from.action;
-    d.timeline = List.of();
-    return d;
-  }
-
-  /** The recorded entry of a quiet target, with what it implies spelled out again. */
-  private static DeploymentStatus expandQuiet(DeploymentStatus recorded, RolloutSnapshot s) {
-    if (recorded == null || recorded.evaluation != null || recorded.tracking == null || recorded.phase != Phase.Stable) {
-      return recorded;
+  /**
+   * The latest revision that had an action: opened when it gets one, its evidence kept current while it lasts, and
+   * resolved (not dropped) when a rollback, a dismissal or a newer revision ends it, so that `postmortem` can read it
+   * after the rollback replaced the revision.
+   */
+  static LastIncident lastIncident(LastIncident before, Change change, RolloutVerdictStatus now, Verdict v,
+      long at) {
+    if (v.action() != Action.None) {
+      LastIncident i = new LastIncident();
+      i.revision = now.revision;
+      i.images = now.images;
+      i.action = v.action();
+      i.tier = v.tier();
+      boolean same = before != null && before.revision != null && before.revision.equals(now.revision)
+          && before.resolution == LastIncident.Resolution.Open;
+      i.firedAt = same && before.firedAt != null ? before.firedAt : Times.format(v.actionSince() == null ? at
+          : v.actionSince());
+      i.decideBy = now.decideBy;
+      i.reason = now.reason;
+      i.findings = now.findings;
+      i.procedure = now.procedure;
+      i.resolution = LastIncident.Resolution.Open;
+      return i;
     }
-    RolloutTracking t = recorded.tracking;
-    RolloutSnapshot.HistoryEntry own = s.history().get(t.podTemplateHash());
-    DeploymentStatus d = headline(recorded);
-    d.tracking = t.expandQuiet(own == null ? null : own.containers());
-    d.evaluation = EvaluationState.adopted(Long.toString(t.revision()), 0);
-    return d;
+    if (before == null || before.resolution != LastIncident.Resolution.Open) {
+      return before;
+    }
+    LastIncident.Resolution resolution;
+    if (before.revision != null && before.revision.equals(now.revision)) {
+      resolution = LastIncident.Resolution.Dismissed;
+    } else if (change.kind() == StableRevisionTracker.Kind.RolledBack) {
+      resolution = LastIncident.Resolution.RolledBack;
+    } else {
+      resolution = LastIncident.Resolution.Superseded;
+    }
+    LastIncident i = copy(before);
+    i.resolution = resolution;
+    i.resolvedAt = Times.format(at);
+    return i;
   }
 
-  private static FindingStatus finding(Finding f) {
+  private static LastIncident copy(LastIncident from) {
+    LastIncident i = new LastIncident();
+    i.revision = from.revision;
+    i.images = from.images;
+    i.action = from.action;
+    i.tier = from.tier;
+    i.firedAt = from.firedAt;
+    i.decideBy = from.decideBy;
+    i.reason = from.reason;
+    i.findings = from.findings;
+    i.procedure = from.procedure;
+    i.resolution = from.resolution;
+    i.resolvedAt = from.resolvedAt;
+    return i;
+  }
+
+  private static FindingStatus finding(Finding f, String observedAt) {
     FindingStatus s = new FindingStatus();
     s.signal = f.signal();
     s.tier = f.tier();
@@ -184,32 +209,9 @@ public final class TargetEvaluator {
     s.threshold = f.threshold();
     s.since = Times.format(f.since());
     s.firedAt = Times.format(f.firedAt());
+    s.observedAt = f.observed() == null ? null : observedAt;
     s.message = f.message();
-    s.query = f.query();
+    s.query = f.query() != null && f.query().length() > 1024 ? f.query().substring(0, 1021) + "..." : f.query();
     return s;
-  }
-
-  /**
-   * Whether evaluating this target now takes a sample, so metrics are worth querying: a new revision, or an open
-   * window whose next sample time has come.
-   */
-  static boolean sampleDue(Policy p, DeploymentStatus recorded, RolloutSnapshot s, long now) {
-    if (s.revision() == null) {
-      return false;
-    }
-    if (recorded == null || recorded.revision == null || recorded.revision.longValue() != s.revision()) {
-      return true;
-    }
-    EvaluationState e = recorded.evaluation;
-    return e != null && e.windowOpen() && e.nextSampleAt(p.intervalMillis()) <= now;
-  }
-
-  /** The next sample time while the window is open, or the deadline still to come, whichever is first. */
-  private static Long wakeUpAt(Policy p, EvaluationState s, Verdict v, long now) {
-    Long next = s.windowOpen() ? s.nextSampleAt(p.intervalMillis()) : null;
-    if (v.decideBy() != null && v.decideBy() > now && (next == null || v.decideBy() < next)) {
-      next = v.decideBy();
-    }
-    return next;
   }
 }

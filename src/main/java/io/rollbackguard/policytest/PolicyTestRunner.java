@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 
 /**
  * Runs policy unit tests with a simulated clock, through exactly the engine and procedure writer the operator uses.
- * The rollout starts at t=0; sample i is at i × interval.
+ * The rollout starts at t=0, an instant of every interval's grid, so sample i is at i × interval.
  */
 public final class PolicyTestRunner {
   private final ProcedureWriter procedures = new ProcedureWriter();

@@ -38,6 +38,14 @@ public record RolloutSnapshot(
   /** One ReplicaSet of the history: its revision and images. */
   public record HistoryEntry(long revision, Map<String, String> containers) {}
 
+  /** The same snapshot with one more annotation (tests and the demo script declarations this way). */
+  public RolloutSnapshot withAnnotation(String key, String value) {
+    Map<String, String> a = new java.util.HashMap<>(annotations);
+    a.put(key, value);
+    return new RolloutSnapshot(namespace, name, labels, a, revision, podTemplateHash, containers, replicas,
+        availableReplicas, complete, stuck, history, revisionCreatedAt);
+  }
+
   public String annotation(String key) {
     return annotations.get(key);
   }

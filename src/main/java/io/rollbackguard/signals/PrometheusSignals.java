@@ -26,34 +26,53 @@ public final class PrometheusSignals {
       String namespace, List<Target> targets, long at, long staleAfterMillis) {
     Map<String, Map<String, MetricReading>> out = new HashMap<>();
     targets.forEach(t -> out.put(t.name(), new HashMap<>()));
-    List<String> names = targets.stream().map(Target::name).toList();
-    for (Map.Entry<String, QueryTemplate> e : queries.bySignal().entrySet()) {
-      String signal = e.getKey();
-      QueryTemplate template = e.getValue();
-      if (template.perDeployment()) {
-        for (Target t : targets) {
-          Map<String, String> values = values(namespace, queries.rateWindow(), t);
-          out.get(t.name()).put(signal, one(prometheus, template, values, names, at, staleAfterMillis));
-        }
-        continue;
-      }
-      Map<String, String> values = values(namespace, queries.rateWindow(), null);
-      String query;
-      try {
-        query = template.render(values, names);
-      } catch (QueryTemplate.TemplateException ex) {
-        targets.forEach(t -> out.get(t.name()).put(signal, inconclusive(ex.getMessage(), null)));
-        continue;
-      }
-      PrometheusResponse r = prometheus.query(query, at);
-      for (Target t : targets) {
-        // The evidence names the target alone: the same query for it, short however many Deployments are selected.
-        String evidence = template.grouped() ? display(template, values, t.name(), query) : query;
-        out.get(t.name()).put(signal, split(r, queries.groupBy(), t.name(), template.grouped(), evidence, at,
-            staleAfterMillis));
-      }
+    for (String signal : queries.bySignal().keySet()) {
+      sampleSignal(queries, signal, prometheus, namespace, targets, at, staleAfterMillis, Long.MAX_VALUE)
+          .forEach((target, reading) -> out.get(target).put(signal, reading));
     }
     return out;
+  }
+
+  /**
+   * One signal for every target at instant {@code at}: one query when the template is grouped (or policy-wide), one
+   * per target only for a {{deployment}} (revision, template-hash) template.
+   *
+   * @param deadlineAtMillis wall-clock time by which every query of this call has answered or failed
+   * @return target name to reading; every target has one
+   */
+  public static Map<String, MetricReading> sampleSignal(MetricQueries queries, String signal,
+      PrometheusClient prometheus, String namespace, List<Target> targets, long at, long staleAfterMillis,
+      long deadlineAtMillis) {
+    QueryTemplate template = queries.bySignal().get(signal);
+    Map<String, MetricReading> out = new HashMap<>();
+    List<String> names = targets.stream().map(Target::name).toList();
+    if (template.perDeployment()) {
+      for (Target t : targets) {
+        Map<String, String> values = values(namespace, queries.rateWindow(), t);
+        out.put(t.name(), one(prometheus, template, values, names, at, staleAfterMillis, deadlineAtMillis));
+      }
+      return out;
+    }
+    Map<String, String> values = values(namespace, queries.rateWindow(), null);
+    String query;
+    try {
+      query = template.render(values, names);
+    } catch (QueryTemplate.TemplateException ex) {
+      targets.forEach(t -> out.put(t.name(), inconclusive(ex.getMessage(), null)));
+      return out;
+    }
+    PrometheusResponse r = prometheus.query(query, at, deadlineAtMillis);
+    for (Target t : targets) {
+      // The evidence names the target alone: the same query for it, short however many Deployments are selected.
+      String evidence = template.grouped() ? display(template, values, t.name(), query) : query;
+      out.put(t.name(), split(r, queries.groupBy(), t.name(), template.grouped(), evidence, at, staleAfterMillis));
+    }
+    return out;
+  }
+
+  /** Whether the signal's template is sent once per Deployment (not grouped). */
+  public static boolean perDeployment(MetricQueries queries, String signal) {
+    return queries.bySignal().get(signal).perDeployment();
   }
 
   private static String display(QueryTemplate template, Map<String, String> values, String target, String sent) {
@@ -77,14 +96,14 @@ public final class PrometheusSignals {
   }
 
   private static MetricReading one(PrometheusClient prometheus, QueryTemplate template, Map<String, String> values,
-      List<String> names, long at, long staleAfterMillis) {
+      List<String> names, long at, long staleAfterMillis, long deadlineAtMillis) {
     String query;
     try {
       query = template.render(values, names);
     } catch (QueryTemplate.TemplateException ex) {
       return inconclusive(ex.getMessage(), null);
     }
-    PrometheusResponse r = prometheus.query(query, at);
+    PrometheusResponse r = prometheus.query(query, at, deadlineAtMillis);
     if (!r.ok()) {
       return inconclusive(r.failure(), query);
     }

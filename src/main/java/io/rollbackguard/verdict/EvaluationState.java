@@ -14,11 +14,15 @@ public class EvaluationState {
   /** The revision this window observes. */
   public String revision;
   public long rolloutStartedAt;
-  /** Index of the last sample time processed (taken or missed); -1 before the first. */
-  public long lastSample = -1;
-  /** Counted samples (at or after initialDelay) the operator actually took. */
+  /** The last grid instant processed (counted or not, taken or missed), epoch ms; -1 before the first. */
+  public long lastSampleAt = -1;
+  /** The interval lastSampleAt was on; 0 before the first sample. Another interval in the policy means it was edited. */
+  public long sampledInterval;
+  /** Counted samples (at or after initialDelay) whose Kubernetes facts the operator read. */
   public int samplesTaken;
-  /** Whether the latest sample was taken rather than missed. */
+  /** Counted samples processed without Kubernetes facts (the operator missed their instant). */
+  public int samplesMissed;
+  /** Whether the latest counted sample was taken rather than missed. */
   public boolean lastSampleTaken;
   /** Per used metric signal: counted samples at which it was conclusive. */
   public Map<String, Integer> conclusiveSamples = new TreeMap<>();
@@ -93,9 +97,17 @@ public class EvaluationState {
     return s;
   }
 
-  /** When the next sample is due. */
-  public long nextSampleAt(long intervalMillis) {
-    return rolloutStartedAt + Math.max(lastSample + 1, 0) * intervalMillis;
+  /**
+   * The next grid instant to process while the window is open: the first instant of the policy's grid after the last
+   * one processed, and not before the rollout started. A sample is due when this is at or before now.
+   */
+  public long nextSampleAt(Policy p) {
+    return Policy.gridAtOrAfter(Math.max(lastSampleAt + 1, rolloutStartedAt), p.intervalMillis());
+  }
+
+  /** Counted samples processed so far, taken or missed: what the no-data rule counts against. */
+  public int countedSamples() {
+    return samplesTaken + samplesMissed;
   }
 
   /** Whether samples may still be taken for this revision. */
@@ -107,8 +119,10 @@ public class EvaluationState {
     EvaluationState c = new EvaluationState();
     c.revision = revision;
     c.rolloutStartedAt = rolloutStartedAt;
-    c.lastSample = lastSample;
+    c.lastSampleAt = lastSampleAt;
+    c.sampledInterval = sampledInterval;
     c.samplesTaken = samplesTaken;
+    c.samplesMissed = samplesMissed;
     c.lastSampleTaken = lastSampleTaken;
     c.conclusiveSamples = new TreeMap<>(conclusiveSamples);
     c.chains = new TreeMap<>(chains);

@@ -17,7 +17,7 @@ final class Findings {
   static Verdict verdict(Policy p, EvaluationState s, long now, List<VerdictEvent> events) {
     Recommendation r = s.recommendation;
     Phase phase = phase(p, s, now);
-    long observeUntil = s.rolloutStartedAt + p.lastSample() * p.intervalMillis();
+    long observeUntil = observeUntil(p, s);
     if (r == null) {
       String reason = s.dismissedLevel > Levels.NONE ? "recommendation dismissed" : idleReason(phase);
       return new Verdict(phase, Action.None, null, phase.name(), reason, null, null, observeUntil,
@@ -26,6 +26,18 @@ final class Findings {
     String code = r.level() == Levels.NO_DATA ? "NoData" : r.action().name();
     return new Verdict(phase, r.action(), r.tier(), code, r.reason(), r.actionSince(), r.decideBy(), observeUntil,
         metrics(p, s), findings(p, s), List.copyOf(events));
+  }
+
+  /**
+   * The instant of the window's last sample: where the policy puts it, or the instant the window closed at; while
+   * open, never before the next sample (a window shortened below the age reached closes at the next one).
+   */
+  private static long observeUntil(Policy p, EvaluationState s) {
+    long planned = p.observeUntil(s.rolloutStartedAt);
+    if (!s.windowOpen()) {
+      return s.lastSampleAt >= 0 ? s.lastSampleAt : planned;
+    }
+    return Math.max(planned, s.nextSampleAt(p));
   }
 
   private static Phase phase(Policy p, EvaluationState s, long now) {
@@ -64,7 +76,7 @@ final class Findings {
 
   /** Null when the window had enough data to close Stable, else what was missing. */
   static String lackingData(Policy p, EvaluationState s) {
-    long counted = p.countedSamples();
+    long counted = s.countedSamples();
     StringJoiner lacking = new StringJoiner("; ");
     for (String signal : new TreeSet<>(p.usedMetricSignals())) {
       int n = s.conclusiveSamples.getOrDefault(signal, 0);

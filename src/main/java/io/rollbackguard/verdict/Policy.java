@@ -32,27 +32,37 @@ public record Policy(
     usedMetricSignals = Set.copyOf(usedMetricSignals);
   }
 
-  /** Index of the first sample that counts: the first at or after initialDelay. */
-  public long firstCountedSample() {
-    return ceilDiv(initialDelayMillis, intervalMillis);
+  /** The smallest grid instant (a whole multiple of {@code intervalMillis} since the epoch) at or after {@code t}. */
+  public static long gridAtOrAfter(long t, long intervalMillis) {
+    return -Math.floorDiv(-t, intervalMillis) * intervalMillis;
   }
 
-  /** Index of the window's last sample: the first at or after the window's length. */
-  public long lastSample() {
-    return ceilDiv(windowMillis, intervalMillis);
+  /** The latest grid instant at or before {@code t}. */
+  public static long gridAtOrBefore(long t, long intervalMillis) {
+    return Math.floorDiv(t, intervalMillis) * intervalMillis;
   }
 
-  public long countedSamples() {
-    return lastSample() - firstCountedSample() + 1;
+  /** The instant of the window's last sample for a rollout started then: the first grid instant aged window or more. */
+  public long observeUntil(long rolloutStartedAt) {
+    return gridAtOrAfter(rolloutStartedAt + windowMillis, intervalMillis);
+  }
+
+  /**
+   * Whether a sample of this age counts: samples younger than initialDelay are ignored, except the window's last (an
+   * initialDelay at or past the window is rejected by validation, but must not keep a window open for ever).
+   */
+  boolean counts(long ageMillis) {
+    return ageMillis >= initialDelayMillis || closes(ageMillis);
+  }
+
+  /** Whether a sample of this age is the window's last: the first one aged window or more closes it. */
+  boolean closes(long ageMillis) {
+    return ageMillis >= windowMillis;
   }
 
   /** The same policy sampled at another interval (policy tests choose their own). */
   public Policy withInterval(long intervalMillis) {
     return new Policy(initialDelayMillis, windowMillis, intervalMillis, minRequestRate, ignoreNoData,
         metricsConfigured, criteria, decideWithinMillis, usedMetricSignals, featureFlags);
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return -Math.floorDiv(-a, b);
   }
 }

@@ -12,59 +12,94 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The decision of DESIGN.md §1 as a pure function: (policy, state, observation, now) → (state, verdict).
+ * The decision of DESIGN.md §1 as a pure function: (policy, state, observation, sampling, now) → (state, verdict).
  *
- * <p>Samples exist only at rolloutStartedAt + k × interval. An observation stands for the latest sample time at or
- * before {@code now}; sample times between the last one processed and that one were missed (the operator was down, or
- * late by more than an interval) and count as inconclusive. A call between two sample times takes no sample: only the
- * human annotations act, at once.
+ * <p>Samples exist only at grid instants, the whole multiples of the interval since the epoch, at or after the
+ * rollout's start; a sample's age is its instant minus that start. An evaluation processes the due instants up to the
+ * latest one at or before {@link Sampling#upTo()}, the <em>current</em> instant, which the observation's Kubernetes
+ * facts stand for. Earlier due instants were missed (the operator was down, or late by more than an interval): their
+ * Kubernetes signals are inconclusive, their metric signals are read from the sampling when Prometheus supplied them
+ * late. A call between two instants takes no sample: only the human annotations act, at once.
+ *
+ * <p>After an edit of the interval, the instants of the new grid between the last one processed and the current one
+ * are skipped, not missed: the edit applies from the next instant and invents no gap the operator did not have.
  */
 public final class VerdictEngine {
+  private static final String MISSED = "sample missed: the operator could not take it";
 
   private VerdictEngine() {}
 
+  /** The operator's usual call: {@code observation} read now, its metrics the current grid instant's. */
   public static Evaluation evaluate(Policy policy, EvaluationState given, Observation observation, long now) {
+    long current = Policy.gridAtOrBefore(now, policy.intervalMillis());
+    return evaluate(policy, given, observation, new Sampling(now, Map.of(current, observation.metrics())), now);
+  }
+
+  /**
+   * @param observation the Kubernetes facts (and annotations) for the current instant, null when they could not be
+   *     read; its metrics are ignored, the sampling's are used
+   */
+  public static Evaluation evaluate(Policy policy, EvaluationState given, Observation observation, Sampling sampling,
+      long now) {
     EvaluationState s = given.copy();
     List<VerdictEvent> events = new ArrayList<>(2);
-    takeSamples(policy, s, observation, now, events);
-    applyAnnotations(policy, s, observation, now, events);
+    takeSamples(policy, s, observation, sampling, Math.min(sampling.upTo(), now), events);
+    if (observation != null) {
+      applyAnnotations(policy, s, observation, now, events);
+    }
     checkDeadline(s, now, events);
     return new Evaluation(s, Findings.verdict(policy, s, now, events));
   }
 
-  private static void takeSamples(Policy p, EvaluationState s, Observation observation, long now,
-      List<VerdictEvent> events) {
-    if (s.closedAs != null || now < s.rolloutStartedAt) {
+  /**
+   * Processes every due grid instant up to {@code upTo}, oldest first, until the window closes. The loop ends at the
+   * first instant aged window or more, so it runs at most once per grid instant of the window however long the
+   * operator was away.
+   */
+  private static void takeSamples(Policy p, EvaluationState s, Observation observation, Sampling sampling,
+      long upTo, List<VerdictEvent> events) {
+    if (!s.windowOpen()) {
       return;
     }
-    long current = (now - s.rolloutStartedAt) / p.intervalMillis();
-    long last = p.lastSample();
-    if (s.lastSample >= last) {
-      // The policy's window was shortened (or its interval lengthened) after samples were taken: the window has
-      // already reached its end, so it closes at the sample taken last.
-      closeWindow(p, s, s.rolloutStartedAt + s.lastSample * p.intervalMillis(), events);
+    long interval = p.intervalMillis();
+    long current = Policy.gridAtOrBefore(upTo, interval);
+    long next = s.nextSampleAt(p);
+    if (next > current) {
       return;
     }
-    long upTo = Math.min(current, last);
-    for (long k = s.lastSample + 1; k <= upTo; k++) {
-      s.lastSample = k;
-      if (k < p.firstCountedSample()) {
+    if (s.sampledInterval != 0 && s.sampledInterval != interval) {
+      next = current;
+    }
+    for (long at = next; at <= current; at += interval) {
+      s.lastSampleAt = at;
+      s.sampledInterval = interval;
+      long age = at - s.rolloutStartedAt;
+      if (!p.counts(age)) {
         continue;
       }
-      long at = s.rolloutStartedAt + k * p.intervalMillis();
-      sample(p, s, k == current ? observation : null, at, events);
-      if (k == last) {
+      Observation kubernetes = at == current ? observation : null;
+      sample(p, s, kubernetes, sampling.metricsAt(at), at, events);
+      if (p.closes(age)) {
         closeWindow(p, s, at, events);
+        return;
       }
     }
   }
 
-  /** One counted sample; {@code o} is null for a sample the operator could not take. */
-  private static void sample(Policy p, EvaluationState s, Observation o, long at, List<VerdictEvent> events) {
-    s.observed = read(p, o);
-    s.lastSampleTaken = o != null;
-    if (o != null) {
+  /**
+   * One counted sample.
+   *
+   * @param k the instant's Kubernetes facts, null when the operator missed the instant
+   * @param metrics the instant's metric readings, null when they were missed too
+   */
+  private static void sample(Policy p, EvaluationState s, Observation k, Map<String, MetricReading> metrics,
+      long at, List<VerdictEvent> events) {
+    s.observed = read(p, k, metrics);
+    s.lastSampleTaken = k != null;
+    if (k != null) {
       s.samplesTaken++;
+    } else {
+      s.samplesMissed++;
     }
     for (String signal : p.usedMetricSignals()) {
       Observed r = s.observed.get(signal);
@@ -74,7 +109,7 @@ public final class VerdictEngine {
     }
     for (Criterion c : p.criteria()) {
       Observed r = s.observed.get(c.signal());
-      boolean breached = o != null && r != null && r.conclusive() && isBreached(c, r.value());
+      boolean breached = r != null && r.conclusive() && isBreached(c, r.value());
       if (!breached) {
         s.chains.remove(c.id());
         continue;
@@ -93,24 +128,24 @@ public final class VerdictEngine {
   }
 
   /** Every signal a criterion or the no-data rule reads, with the traffic guard applied. */
-  private static Map<String, Observed> read(Policy p, Observation o) {
+  private static Map<String, Observed> read(Policy p, Observation k, Map<String, MetricReading> metrics) {
     Map<String, Observed> out = new TreeMap<>();
     for (String signal : p.usedMetricSignals()) {
-      out.put(signal, readMetric(p, o, signal));
+      out.put(signal, readMetric(p, metrics, signal));
     }
     for (Criterion c : p.criteria()) {
       if (!out.containsKey(c.signal())) {
-        out.put(c.signal(), c.condition() ? readCondition(o, c.signal()) : readMetric(p, o, c.signal()));
+        out.put(c.signal(), c.condition() ? readCondition(k, c.signal()) : readMetric(p, metrics, c.signal()));
       }
     }
     return out;
   }
 
-  private static Observed readMetric(Policy p, Observation o, String signal) {
-    if (o == null) {
-      return new Observed(null, "sample missed: the operator could not take it", null);
+  private static Observed readMetric(Policy p, Map<String, MetricReading> metrics, String signal) {
+    if (metrics == null) {
+      return new Observed(null, MISSED, null);
     }
-    MetricReading r = o.metric(signal);
+    MetricReading r = metrics.get(signal);
     if (r == null) {
       return new Observed(null, "no data", null);
     }
@@ -118,7 +153,7 @@ public final class VerdictEngine {
       return new Observed(null, r.reason(), r.query());
     }
     if (p.minRequestRate() > 0 && Signals.isTrafficGuarded(signal)) {
-      MetricReading traffic = o.metric(Signals.REQUEST_RATE);
+      MetricReading traffic = metrics.get(Signals.REQUEST_RATE);
       if (traffic == null || !traffic.isConclusive()) {
         return new Observed(r.value(), "request rate unknown (minRequestRate guard)", r.query());
       }
@@ -130,15 +165,15 @@ public final class VerdictEngine {
     return new Observed(r.value(), null, r.query());
   }
 
-  private static Observed readCondition(Observation o, String signal) {
-    if (o == null) {
-      return new Observed(null, "sample missed: the operator could not take it", null);
+  private static Observed readCondition(Observation k, String signal) {
+    if (k == null) {
+      return new Observed(null, MISSED, null);
     }
     double v;
     switch (signal) {
-      case Signals.SERVICE_DOWN: v = o.serviceDown() ? 1 : 0; break;
-      case Signals.ROLLOUT_STUCK: v = o.rolloutStuck() ? 1 : 0; break;
-      case Signals.CRASH_LOOPING: v = o.crashLoopingPods(); break;
+      case Signals.SERVICE_DOWN: v = k.serviceDown() ? 1 : 0; break;
+      case Signals.ROLLOUT_STUCK: v = k.rolloutStuck() ? 1 : 0; break;
+      case Signals.CRASH_LOOPING: v = k.crashLoopingPods(); break;
       default: throw new IllegalArgumentException("not a Kubernetes signal: " + signal);
     }
     return new Observed(v, null, null);

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.rollbackguard.api.RollbackPolicy;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.EmbeddedKubernetes;
 import io.rollbackguard.cli.demo.SimulatedCluster;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
@@ -59,7 +60,7 @@ class PostmortemCommandIT {
       // Saved the way on call would save it; reading from the cluster is RunbookCommandIT's concern.
       Path saved = home.resolve("checkout.yaml");
       Files.writeString(saved, client.getKubernetesSerialization().asYaml(
-          client.resources(RollbackPolicy.class).inNamespace("shop").withName("checkout").get()));
+          client.resources(RolloutVerdict.class).inNamespace("shop").withName("checkout").get()));
       CliRun r = IncidentCommandRun.run(new PostmortemCommand(), Instant.now(), "--from-file", saved.toString());
       assertThat(r.err()).isEmpty();
       assertThat(r.out()).contains(
@@ -77,12 +78,11 @@ class PostmortemCommandIT {
     }
   }
 
-  private static void await(KubernetesClient client, Predicate<DeploymentStatus> done) {
+  private static void await(KubernetesClient client, Predicate<RolloutVerdictStatus> done) {
     Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      RollbackPolicy p = client.resources(RollbackPolicy.class).inNamespace("shop").withName("checkout").get();
-      return p == null || p.getStatus() == null ? null : p.getStatus().deployments.stream()
-          .filter(d -> "checkout".equals(d.name) && d.revision != null && d.timeline != null).findFirst()
-          .orElse(null);
+      RolloutVerdict v = client.resources(RolloutVerdict.class).inNamespace("shop").withName("checkout").get();
+      RolloutVerdictStatus d = v == null ? null : v.getStatus();
+      return d == null || d.revision == null || d.timeline == null ? null : d;
     }, d -> d != null && done.test(d));
   }
 }

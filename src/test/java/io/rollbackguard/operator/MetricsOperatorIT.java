@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.ScriptedPrometheus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
 import io.rollbackguard.verdict.Action;
@@ -47,7 +47,7 @@ class MetricsOperatorIT {
     prometheus.set(deployment, Signals.REQUEST_RATE, 25.0);
   }
 
-  DeploymentStatus awaitTarget(Predicate<DeploymentStatus> p) {
+  RolloutVerdictStatus awaitTarget(Predicate<RolloutVerdictStatus> p) {
     return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> h.target("checkout", "checkout"), d -> d != null && p.test(d));
   }
@@ -70,7 +70,7 @@ class MetricsOperatorIT {
     assertThat(condition("MetricsAvailable").getStatus()).isEqualTo("True");
 
     prometheus.set("checkout", Signals.ERROR_RATE, 0.02);
-    DeploymentStatus rapid = awaitTarget(d -> d.action == Action.RollbackRapid);
+    RolloutVerdictStatus rapid = awaitTarget(d -> d.action == Action.RollbackRapid);
     assertThat(rapid.findings).anySatisfy(f -> {
       assertThat(f.signal).isEqualTo(Signals.ERROR_RATE);
       assertThat(f.observed).isEqualTo(0.02);
@@ -79,7 +79,7 @@ class MetricsOperatorIT {
     });
 
     prometheus.set("checkout", Signals.ERROR_RATE, 0.07);
-    DeploymentStatus immediate = awaitTarget(d -> d.action == Action.RollbackImmediate);
+    RolloutVerdictStatus immediate = awaitTarget(d -> d.action == Action.RollbackImmediate);
     assertThat(immediate.reason).isEqualTo("error rate 7% > 5% for 2s");
     assertThat(immediate.procedure.mentions("--to-revision=1")).isTrue();
     assertThat(h.policy("checkout").getStatus().reason).isEqualTo("checkout: error rate 7% > 5% for 2s");
@@ -93,7 +93,7 @@ class MetricsOperatorIT {
     h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
     awaitTarget(d -> d.phase == Phase.Stable);
     h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
-    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.lastSample >= 1);
+    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.countedSamples() >= 2);
 
     prometheus.override(q -> new ScriptedPrometheus.Answer(503, "upstream connect error"));
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
@@ -102,7 +102,7 @@ class MetricsOperatorIT {
       assertThat(c.getReason()).isEqualTo("QueryFailed");
       assertThat(c.getMessage()).contains("checkout: errorRate: malformed response (HTTP 503)");
     });
-    DeploymentStatus closed = awaitTarget(d -> d.revision == 2 && d.phase != Phase.Observing);
+    RolloutVerdictStatus closed = awaitTarget(d -> d.revision == 2 && d.phase != Phase.Observing);
     assertThat(closed.phase).isEqualTo(Phase.Inconclusive);
     assertThat(closed.action).isEqualTo(Action.Evaluate);
     assertThat(closed.tier).isNull();

@@ -3,7 +3,8 @@ package io.rollbackguard.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.rollbackguard.TestingPolicies;
 import io.rollbackguard.api.RollbackPolicy;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.EmbeddedKubernetes;
 import io.rollbackguard.cli.demo.SimulatedCluster;
 import java.time.Clock;
@@ -46,12 +47,17 @@ final class OperatorHarness implements AutoCloseable {
     return client.resources(RollbackPolicy.class).inNamespace(NS).withName(name).get();
   }
 
-  DeploymentStatus target(String policy, String deployment) {
-    RollbackPolicy p = policy(policy);
-    if (p == null || p.getStatus() == null || p.getStatus().deployments == null) {
+  RolloutVerdict verdict(String deployment) {
+    return client.resources(RolloutVerdict.class).inNamespace(NS).withName(deployment).get();
+  }
+
+  /** The verdict's status of a Deployment guarded by {@code policy}; null while there is none (or another guards it). */
+  RolloutVerdictStatus target(String policy, String deployment) {
+    RolloutVerdict v = verdict(deployment);
+    if (v == null || v.getStatus() == null || v.getSpec() == null || !policy.equals(v.getSpec().policy)) {
       return null;
     }
-    return p.getStatus().deployments.stream().filter(d -> deployment.equals(d.name)).findFirst().orElse(null);
+    return v.getStatus();
   }
 
   @Override

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
 import io.rollbackguard.verdict.Phase;
 import java.time.Duration;
@@ -23,14 +23,14 @@ class OperatorRestartIT {
       await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
           d -> d != null && d.phase == Phase.Stable);
       h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
-      DeploymentStatus observing = await().atMost(Duration.ofSeconds(20)).until(
+      RolloutVerdictStatus observing = await().atMost(Duration.ofSeconds(20)).until(
           () -> h.target("checkout", "checkout"),
-          d -> d != null && d.revision == 2 && d.phase == Phase.Observing && d.evaluation.lastSample >= 1);
+          d -> d != null && d.revision == 2 && d.phase == Phase.Observing && d.evaluation.countedSamples() >= 2);
 
       h.stopOperator();
       h.startOperator();
 
-      DeploymentStatus done = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
+      RolloutVerdictStatus done = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
           d -> d != null && d.revision == 2 && d.phase == Phase.Stable);
       assertThat(done.rolloutStartedAt).isEqualTo(observing.rolloutStartedAt);
       // revision 1 was first seen mid-rollout and got its own window; revision 2 must be observed once only

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
 import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Phase;
@@ -88,7 +88,7 @@ class RealPrometheusIT {
     h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
   }
 
-  private DeploymentStatus awaitTarget(Predicate<DeploymentStatus> p) {
+  private RolloutVerdictStatus awaitTarget(Predicate<RolloutVerdictStatus> p) {
     return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .until(() -> h.target("checkout", "checkout"), d -> d != null && p.test(d));
   }
@@ -96,7 +96,7 @@ class RealPrometheusIT {
   @Test
   void sevenPercentOfServerErrorsRollBackNowWithTheMeasuredRateAsEvidence() {
     guardCheckout("60s");
-    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.lastSample >= 1);
+    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.countedSamples() >= 2);
     // traffic and no 5xx series at all: the default query gives an error rate of 0, not "no data"
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
         h.policy("checkout").getStatus().conditions).anySatisfy(c -> {
@@ -105,7 +105,7 @@ class RealPrometheusIT {
         }));
     assertThat(h.target("checkout", "checkout").evaluation.observed.get(Signals.ERROR_RATE).value()).isZero();
     exporter.errorFraction = 0.07;
-    DeploymentStatus d = awaitTarget(t -> t.action == Action.RollbackImmediate);
+    RolloutVerdictStatus d = awaitTarget(t -> t.action == Action.RollbackImmediate);
     assertThat(d.findings).anySatisfy(f -> {
       assertThat(f.signal).isEqualTo(Signals.ERROR_RATE);
       assertThat(f.tier).hasToString("immediate");
@@ -117,7 +117,7 @@ class RealPrometheusIT {
   @Test
   void prometheusStoppedMidWindowMakesMetricsUnavailableAndNothingIsPromoted() throws Exception {
     guardCheckout("15s");
-    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.lastSample >= 2);
+    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.countedSamples() >= 3);
     prometheus.destroy();
     assertThat(prometheus.waitFor(10, TimeUnit.SECONDS)).isTrue();
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
@@ -126,7 +126,7 @@ class RealPrometheusIT {
       assertThat(c.getStatus()).isEqualTo("False");
       assertThat(c.getMessage()).contains("query failed");
     });
-    DeploymentStatus closed = awaitTarget(d -> d.revision == 2 && d.phase != Phase.Observing);
+    RolloutVerdictStatus closed = awaitTarget(d -> d.revision == 2 && d.phase != Phase.Observing);
     assertThat(closed.phase).isEqualTo(Phase.Inconclusive);
     assertThat(closed.stableRevision).isEqualTo(1L);
   }

@@ -5,7 +5,7 @@ import static io.rollbackguard.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
 import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Phase;
@@ -29,7 +29,7 @@ class RollbackPolicyOperatorIT {
     h.close();
   }
 
-  private DeploymentStatus awaitTarget(String policy, String deployment, java.util.function.Predicate<DeploymentStatus> p) {
+  private RolloutVerdictStatus awaitTarget(String policy, String deployment, java.util.function.Predicate<RolloutVerdictStatus> p) {
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
         .until(() -> h.target(policy, deployment), d -> d != null && p.test(d));
   }
@@ -41,11 +41,11 @@ class RollbackPolicyOperatorIT {
     awaitTarget("checkout", "checkout", d -> d.phase == Phase.Stable && d.revision == 1);
 
     h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
-    DeploymentStatus stable = awaitTarget("checkout", "checkout", d -> d.revision == 2 && d.phase == Phase.Stable);
+    RolloutVerdictStatus stable = awaitTarget("checkout", "checkout", d -> d.revision == 2 && d.phase == Phase.Stable);
     assertThat(stable.stableRevision).isEqualTo(2L);
 
     h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v3"), Pods.CrashLooping);
-    DeploymentStatus rapid = awaitTarget("checkout", "checkout", d -> d.action == Action.RollbackRapid);
+    RolloutVerdictStatus rapid = awaitTarget("checkout", "checkout", d -> d.action == Action.RollbackRapid);
     assertThat(rapid.revision).isEqualTo(3L);
     assertThat(rapid.phase).isEqualTo(Phase.Breached);
     assertThat(rapid.procedure.mentions("kubectl rollout undo deployment/checkout -n shop --to-revision=2")).isTrue();
@@ -54,7 +54,7 @@ class RollbackPolicyOperatorIT {
 
     Instant declaredBefore = Instant.now();
     h.cluster.annotate(NS, "checkout", "rollbackguard.io/declare", "security-flaw");
-    DeploymentStatus immediate = awaitTarget("checkout", "checkout", d -> d.action == Action.RollbackImmediate);
+    RolloutVerdictStatus immediate = awaitTarget("checkout", "checkout", d -> d.action == Action.RollbackImmediate);
     Instant decideBy = Instant.parse(immediate.decideBy);
     assertThat(decideBy).isBetween(declaredBefore.plusSeconds(299), Instant.now().plusSeconds(301));
     assertThat(immediate.timeline).extracting(e -> e.event)
@@ -72,7 +72,7 @@ class RollbackPolicyOperatorIT {
     awaitTarget("checkout", "checkout", d -> d.action == Action.RollbackImmediate && d.revision == 2);
 
     h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v3"), Pods.Ready);
-    DeploymentStatus next = awaitTarget("checkout", "checkout", d -> d.revision == 3 && d.phase == Phase.Stable);
+    RolloutVerdictStatus next = awaitTarget("checkout", "checkout", d -> d.revision == 3 && d.phase == Phase.Stable);
     assertThat(next.action).isEqualTo(Action.None);
     assertThat(next.evaluation.declaration.revision()).isEqualTo("2");
     assertThat(next.timeline).extracting(e -> e.event).contains("DeclarationNotApplied");
@@ -84,11 +84,11 @@ class RollbackPolicyOperatorIT {
     h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
     awaitTarget("checkout", "checkout", d -> d.phase == Phase.Stable);
     h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.CrashLooping);
-    DeploymentStatus bad = awaitTarget("checkout", "checkout", d -> d.action == Action.RollbackRapid);
+    RolloutVerdictStatus bad = awaitTarget("checkout", "checkout", d -> d.action == Action.RollbackRapid);
     assertThat(bad.procedure.mentions("--to-revision=1")).isTrue();
 
     h.cluster.undo(NS, "checkout", 1);
-    DeploymentStatus back = awaitTarget("checkout", "checkout", d -> d.revision == 3 && d.phase == Phase.Stable);
+    RolloutVerdictStatus back = awaitTarget("checkout", "checkout", d -> d.revision == 3 && d.phase == Phase.Stable);
     assertThat(back.stableRevision).isEqualTo(3L);
     assertThat(back.action).isEqualTo(Action.None);
     assertThat(back.timeline).extracting(e -> e.event).contains("RolledBack", "ObservationPassed");
@@ -124,9 +124,9 @@ class RollbackPolicyOperatorIT {
     h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
     awaitTarget("checkout", "checkout", d -> d.phase == Phase.Stable);
     h.k8s.failOnce(r -> r.fromOperator() && r.method().equals("PUT")
-        && r.path().endsWith("/rollbackpolicies/checkout/status"), 409);
+        && r.path().endsWith("/rolloutverdicts/checkout/status"), 409);
     h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.CrashLooping);
-    DeploymentStatus d = awaitTarget("checkout", "checkout", t -> t.action == Action.RollbackRapid);
+    RolloutVerdictStatus d = awaitTarget("checkout", "checkout", t -> t.action == Action.RollbackRapid);
     assertThat(h.k8s.pendingFailures()).isZero();
     assertThat(d.timeline).extracting(e -> e.event).containsSubsequence("RolloutObserved", "RollbackRecommended");
   }
@@ -142,6 +142,7 @@ class RollbackPolicyOperatorIT {
     var writes = h.k8s.requests().stream().filter(r -> r.fromOperator() && r.isWrite()).toList();
     assertThat(writes).isNotEmpty().allSatisfy(r -> assertThat(r.path())
         .matches("/apis/rollbackguard.io/v1alpha1/namespaces/shop/rollbackpolicies/checkout/status.*"
+            + "|/apis/rollbackguard.io/v1alpha1/namespaces/shop/rolloutverdicts.*"
             + "|/api/v1/namespaces/shop/events.*"));
   }
 }

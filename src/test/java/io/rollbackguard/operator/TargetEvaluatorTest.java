@@ -3,7 +3,7 @@ package io.rollbackguard.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollbackguard.TestingPolicies;
-import io.rollbackguard.api.status.DeploymentStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.rollout.RolloutSnapshot;
 import io.rollbackguard.verdict.Action;
@@ -28,10 +28,10 @@ class TargetEvaluatorTest {
 
   @Test
   void aDeclarationOnTheStableRevisionNeverRollsBackToItself() {
-    DeploymentStatus adopted = evaluator.evaluate(policy, snapshot(7, true, null, Map.of()), List.of(), Map.of(),
+    RolloutVerdictStatus adopted = evaluator.evaluate(policy, snapshot(7, true, null, Map.of()), List.of(), null,
         null, T0).status();
-    DeploymentStatus declared = evaluator.evaluate(policy, snapshot(7, true, null,
-        Map.of("rollbackguard.io/declare", "data-corruption")), List.of(), Map.of(), adopted, T0 + 60_000).status();
+    RolloutVerdictStatus declared = evaluator.evaluate(policy, snapshot(7, true, null,
+        Map.of("rollbackguard.io/declare", "data-corruption")), List.of(), null, adopted, T0 + 60_000).status();
     assertThat(declared.action).isEqualTo(Action.RollbackImmediate);
     assertThat(declared.procedure.mentions("--to-revision=7")).isFalse();
     assertThat(declared.procedure.mentions("kubectl rollout undo deployment/checkout -n shop")).isTrue();
@@ -40,8 +40,8 @@ class TargetEvaluatorTest {
 
   @Test
   void aDeploymentFirstSeenMidRolloutLongAfterItsReplicaSetWasMadeGetsAWindowFromNow() {
-    DeploymentStatus first = evaluator.evaluate(policy, snapshot(7, false, T0 - 86_400_000L, Map.of()), List.of(),
-        Map.of(), null, T0).status();
+    RolloutVerdictStatus first = evaluator.evaluate(policy, snapshot(7, false, T0 - 86_400_000L, Map.of()), List.of(),
+        null, null, T0).status();
     assertThat(first.phase).isEqualTo(Phase.Observing);
     assertThat(first.rolloutStartedAt).isEqualTo(Times.format(T0));
   }

@@ -1,13 +1,19 @@
 package io.rollbackguard.verdict;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Drives the engine through one rollout that starts at t=0, the way the operator would: state in, state out. */
+/**
+ * Drives the engine through one rollout (by default started at t=0) the way the operator would: state in, state out.
+ * Every evaluation checks that no event is dated after its {@code now}.
+ */
 final class EngineRun {
-  final Policy policy;
+  Policy policy;
   EvaluationState state;
   Verdict last;
   final List<VerdictEvent> events = new ArrayList<>();
@@ -17,16 +23,47 @@ final class EngineRun {
   }
 
   EngineRun(Policy policy, String revision) {
+    this(policy, revision, 0);
+  }
+
+  EngineRun(Policy policy, String revision, double startSeconds) {
     this.policy = policy;
-    this.state = EvaluationState.forRollout(null, revision, 0);
+    this.state = EvaluationState.forRollout(null, revision, millis(startSeconds));
+  }
+
+  /** A rollout of revision 7 that started at {@code startSeconds}. */
+  static EngineRun startedAt(Policy policy, double startSeconds) {
+    return new EngineRun(policy, "7", startSeconds);
   }
 
   Verdict at(double seconds, Obs observation) {
-    Evaluation e = VerdictEngine.evaluate(policy, state, observation.build(), Math.round(seconds * 1000));
+    long now = millis(seconds);
+    return record(VerdictEngine.evaluate(policy, state, observation.build(), now), now);
+  }
+
+  /**
+   * The operator back from an outage at {@code seconds}: {@code current}'s Kubernetes facts (null: none) for the
+   * current grid instant, and the metric readings Prometheus still had for each instant (seconds → readings).
+   */
+  Verdict late(double seconds, Obs current, Map<Double, Obs> metricsAt) {
+    long now = millis(seconds);
+    Map<Long, Map<String, MetricReading>> readings = new TreeMap<>();
+    metricsAt.forEach((at, o) -> readings.put(millis(at), Map.copyOf(o.metrics)));
+    Sampling sampling = new Sampling(now, readings);
+    return record(VerdictEngine.evaluate(policy, state, current == null ? null : current.build(), sampling, now), now);
+  }
+
+  private Verdict record(Evaluation e, long now) {
     state = e.state();
     last = e.verdict();
+    assertThat(last.events()).as("events dated after now (%s ms)", now).allSatisfy(ev ->
+        assertThat(ev.at()).isLessThanOrEqualTo(now));
     events.addAll(last.events());
     return last;
+  }
+
+  private static long millis(double seconds) {
+    return Math.round(seconds * 1000);
   }
 
   /** Samples {@code observation} at every interval from {@code fromSeconds} to {@code toSeconds} inclusive. */
@@ -39,7 +76,7 @@ final class EngineRun {
   }
 
   void newRevision(String revision, double startSeconds) {
-    state = EvaluationState.forRollout(state, revision, Math.round(startSeconds * 1000));
+    state = EvaluationState.forRollout(state, revision, millis(startSeconds));
   }
 
   List<VerdictEvent.Type> eventTypes() {

@@ -32,6 +32,21 @@ class EvaluationStateTest {
   }
 
   @Test
+  void aStoredStateKeepsItsPlaceOnTheGridAndWhatItMissed() throws Exception {
+    Policy p = policy("  observation: {window: 5m, interval: 30s}\n");
+    EngineRun run = EngineRun.startedAt(p, 7);
+    run.at(30, obs().healthyMetrics());
+    run.at(95, obs().healthyMetrics()); // 60 missed
+    EvaluationState back = JSON.readValue(JSON.writeValueAsString(run.state), EvaluationState.class);
+    assertThat(back.lastSampleAt).isEqualTo(90_000);
+    assertThat(back.sampledInterval).isEqualTo(30_000);
+    assertThat(back.samplesTaken).isEqualTo(2);
+    assertThat(back.samplesMissed).isEqualTo(1);
+    assertThat(back.nextSampleAt(p)).isEqualTo(120_000);
+    assertThat(JSON.writeValueAsString(EvaluationState.forRollout(null, "7", 7_000))).doesNotContain("lastSampleAt");
+  }
+
+  @Test
   void aStoredStateStaysSmall() throws Exception {
     Policy p = policy("  observation: {window: 15m, interval: 30s}\n");
     EngineRun run = new EngineRun(p);

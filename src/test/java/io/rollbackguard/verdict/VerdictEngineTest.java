@@ -309,6 +309,7 @@ class VerdictEngineTest {
       Verdict v = run.at(120, obs());
       assertThat(v.phase()).isEqualTo(Phase.Inconclusive);
       assertThat(v.reason()).contains("the operator took 2 of 5 samples");
+      assertThat(run.state.samplesMissed).isEqualTo(3);
     }
   }
 
@@ -452,13 +453,19 @@ class VerdictEngineTest {
   }
 
   @Test
-  void aWindowShortenedAfterItsNewEndClosesAtOnceInsteadOfStayingOpen() {
+  void aWindowShortenedBelowTheAgeReachedClosesAtTheNextSampleNotInThePast() {
     EngineRun run = new EngineRun(policy("  observation: {window: 15m, interval: 30s}\n"));
     run.every(0, 600, obs().healthyMetrics());
-    Policy shorter = policy("  observation: {window: 5m, interval: 30s}\n");
-    Evaluation e = VerdictEngine.evaluate(shorter, run.state, obs().healthyMetrics().build(), 610_000);
-    assertThat(e.verdict().phase()).isEqualTo(Phase.Stable);
-    assertThat(e.state().windowOpen()).isFalse();
+    run.policy = policy("  observation: {window: 5m, interval: 30s}\n");
+    Verdict between = run.at(610, obs().healthyMetrics());
+    assertThat(between.phase()).isEqualTo(Phase.Observing);
+    assertThat(between.observeUntil()).isEqualTo(630_000);
+    assertThat(run.state.windowOpen()).isTrue();
+    Verdict closed = run.at(630, obs().healthyMetrics());
+    assertThat(closed.phase()).isEqualTo(Phase.Stable);
+    assertThat(closed.observeUntil()).isEqualTo(630_000);
+    assertThat(closed.events()).extracting(VerdictEvent::at).containsExactly(630_000L);
+    assertThat(run.state.countedSamples()).isEqualTo(22);
   }
 
   @Test
@@ -466,7 +473,7 @@ class VerdictEngineTest {
     Policy p = policy(DEFAULTS);
     EvaluationState before = EvaluationState.forRollout(null, "7", 0);
     VerdictEngine.evaluate(p, before, obs().healthyMetrics().errorRate(0.5).declare("security-flaw").build(), 0);
-    assertThat(before.lastSample).isEqualTo(-1);
+    assertThat(before.lastSampleAt).isEqualTo(-1);
     assertThat(before.recommendation).isNull();
     assertThat(before.chains).isEmpty();
   }

@@ -13,6 +13,8 @@ public class FindingStatus {
   public Double threshold;
   public String since;
   public String firedAt;
+  /** The sample the observed value comes from. */
+  public String observedAt;
   public String message;
   public String query;
 }

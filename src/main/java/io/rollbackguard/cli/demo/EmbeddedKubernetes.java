@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * starts it.
  */
 public final class EmbeddedKubernetes implements AutoCloseable {
-  public static final String CRD_RESOURCE = "/crds/rollbackpolicies.rollbackguard.io-v1.yml";
+  public static final java.util.List<String> CRD_RESOURCES = java.util.List.of(
+      "/crds/rollbackpolicies.rollbackguard.io-v1.yml", "/crds/rolloutverdicts.rollbackguard.io-v1.yml");
 
   /** What the operator's client calls itself, so requests can be told from the script's own. */
   public static final String OPERATOR_USER_AGENT = "rollback-guard-operator";
@@ -63,14 +64,16 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
     // /status is a subresource of the custom resource only once its CRD exists: load it before anything else.
-    try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(CRD_RESOURCE)) {
-      if (crd == null) {
-        throw new IllegalStateException(CRD_RESOURCE + " is missing from the classpath");
+    for (String resource : CRD_RESOURCES) {
+      try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(resource)) {
+        if (crd == null) {
+          throw new IllegalStateException(resource + " is missing from the classpath");
+        }
+        client.apiextensions().v1().customResourceDefinitions()
+            .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      client.apiextensions().v1().customResourceDefinitions()
-          .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -11,9 +11,9 @@ import io.rollbackguard.verdict.Tier;
 import java.util.ArrayList;
 import java.util.List;
 
+/** One guarded Deployment's verdict: what `kubectl get rv` shows and what a restarted operator resumes from. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public class DeploymentStatus {
-  public String name;
+public class RolloutVerdictStatus {
   public Long revision;
   public List<String> images = new ArrayList<>();
   public Phase phase;
@@ -26,6 +26,13 @@ public class DeploymentStatus {
   public String observeUntil;
   public Long stableRevision;
   public List<String> stableImages = new ArrayList<>();
+
+  @JsonPropertyDescription("False once no policy guards the Deployment (kept only while a rollback is latched).")
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public Boolean guarded;
+
+  @JsonPropertyDescription("How much this decision saw: counted samples taken and missed, conclusive per signal.")
+  public SampleCounts samples;
 
   @JsonPropertyDescription("The decision record: why.")
   public List<FindingStatus> findings = new ArrayList<>();
@@ -41,4 +48,7 @@ public class DeploymentStatus {
 
   @JsonPropertyDescription("The first event of each kind, plus the latest 20.")
   public List<TimelineEntry> timeline = new ArrayList<>();
+
+  @JsonPropertyDescription("The latest revision that had an action, kept until the next one: what postmortem reads.")
+  public LastIncident lastIncident;
 }

@@ -1,0 +1,320 @@
+package io.rollbackguard.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.spec.RolloutVerdictSpec;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.api.status.TimelineEntry;
+import io.rollbackguard.policy.CompiledPolicy;
+import io.rollbackguard.rollout.RolloutReader;
+import io.rollbackguard.rollout.RolloutSnapshot;
+import io.rollbackguard.signals.KubernetesSignals;
+import io.rollbackguard.signals.PodState;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.EvaluationState;
+import io.rollbackguard.verdict.Policy;
+import io.rollbackguard.verdict.Sampling;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One guarded Deployment per reconcile, through its RolloutVerdict (same name): observe (its Deployment, the
+ * ReplicaSets it owns and the new revision's pods, found by cache index; the readings the sampler delivered) →
+ * decide (TargetEvaluator) → record (one status write, then Events), and come back at the next sample or deadline.
+ * A Deployment, ReplicaSet or Pod event reconciles that Deployment's verdict alone.
+ */
+@ControllerConfiguration(name = VerdictReconciler.NAME)
+public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
+  public static final String NAME = "rolloutverdict";
+  static final String BY_POLICY = "byPolicy";
+  static final String BY_OWNER = "byOwner";
+  static final String BY_TEMPLATE_HASH = "byTemplateHash";
+  static final long INVALID_RETRY_MILLIS = 30_000;
+  /** Counters and latest values alone are written at most this often (or once per interval, if longer). */
+  static final long MIN_COUNTER_WRITE_MILLIS = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(VerdictReconciler.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final PolicyCatalog catalog;
+  private final MetricSampler sampler;
+  private final StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder;
+  private final EventRecorder eventRecorder;
+  private final RecommendationGauges gauges;
+  private final Wakeups wakeups;
+  private final TargetEvaluator evaluator = new TargetEvaluator();
+
+  private InformerEventSource<Deployment, RolloutVerdict> deployments;
+  private InformerEventSource<ReplicaSet, RolloutVerdict> replicaSets;
+  private InformerEventSource<Pod, RolloutVerdict> pods;
+  private InformerEventSource<RollbackPolicy, RolloutVerdict> policies;
+
+  VerdictReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog, MetricSampler sampler,
+      StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder, EventRecorder eventRecorder,
+      RecommendationGauges gauges, Wakeups wakeups) {
+    this.client = client;
+    this.clock = clock;
+    this.catalog = catalog;
+    this.sampler = sampler;
+    this.statusRecorder = statusRecorder;
+    this.eventRecorder = eventRecorder;
+    this.gauges = gauges;
+    this.wakeups = wakeups;
+  }
+
+  static String nsKey(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  @Override
+  public List<EventSource<?, RolloutVerdict>> prepareEventSources(EventSourceContext<RolloutVerdict> context) {
+    IndexerResourceCache<RolloutVerdict> verdicts = context.getPrimaryCache();
+    verdicts.addIndexer(BY_POLICY, v -> List.of(nsKey(v.getMetadata().getNamespace(), policyOf(v))));
+    var serialization = context.getClient().getKubernetesSerialization();
+    // Each cache keeps only what the operator reads: a Deployment's labels, annotations, replicas, containers and
+    // status; a ReplicaSet's revision, owner and containers; a Pod's owner, template hash and container states.
+    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
+            RolloutVerdict.class)
+        .withName("deployments")
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Deployment.class,
+            serialization, "metadata.uid", "metadata.generation", "metadata.labels", "metadata.annotations",
+            "spec.replicas", "spec.template.spec.containers", "status"))
+        .withSecondaryToPrimaryMapper(d -> Set.of(ResourceID.fromResource(d)))
+        .build(), context);
+    replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReplicaSet.class,
+            RolloutVerdict.class)
+        .withName("replicasets")
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ReplicaSet.class,
+            serialization, "metadata.uid", "metadata.labels", "metadata.annotations", "metadata.ownerReferences",
+            "metadata.creationTimestamp", "spec.template.spec.containers"))
+        .withSecondaryToPrimaryMapper(rs -> owner(rs, "Deployment")
+            .map(name -> Set.of(new ResourceID(name, rs.getMetadata().getNamespace()))).orElse(Set.of()))
+        .build(), context);
+    replicaSets.addIndexer(BY_OWNER, rs -> owner(rs, "Deployment")
+        .map(name -> List.of(nsKey(rs.getMetadata().getNamespace(), name))).orElse(List.of()));
+    // Only pods that belong to a Deployment's ReplicaSet carry this label: nothing else enters the cache.
+    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, RolloutVerdict.class)
+        .withName("pods")
+        .withLabelSelector(RolloutReader.POD_TEMPLATE_HASH)
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class, serialization,
+            "metadata.labels", "metadata.ownerReferences", "status.containerStatuses", "status.initContainerStatuses"))
+        .withSecondaryToPrimaryMapper(p -> owner(p, "ReplicaSet")
+            .flatMap(rs -> replicaSets.get(new ResourceID(rs, p.getMetadata().getNamespace())))
+            .flatMap(rs -> owner(rs, "Deployment"))
+            .map(name -> Set.of(new ResourceID(name, p.getMetadata().getNamespace()))).orElse(Set.of()))
+        .build(), context);
+    pods.addIndexer(BY_TEMPLATE_HASH, p -> p.getMetadata().getLabels() == null
+        || p.getMetadata().getLabels().get(RolloutReader.POD_TEMPLATE_HASH) == null ? List.of()
+        : List.of(nsKey(p.getMetadata().getNamespace(), p.getMetadata().getLabels().get(RolloutReader.POD_TEMPLATE_HASH))));
+    // A policy edit re-evaluates the verdicts it guards, and those of Deployments it now selects (a takeover).
+    policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(RollbackPolicy.class,
+            RolloutVerdict.class)
+        .withName("policies")
+        .withSecondaryToPrimaryMapper(p -> {
+          String ns = p.getMetadata().getNamespace();
+          Set<ResourceID> ids = new HashSet<>();
+          verdicts.byIndex(BY_POLICY, nsKey(ns, p.getMetadata().getName()))
+              .forEach(v -> ids.add(ResourceID.fromResource(v)));
+          deployments.list(ns, d -> Guardianship.selects(p, d.getMetadata().getLabels()))
+              .forEach(d -> ids.add(ResourceID.fromResource(d)));
+          return ids;
+        })
+        .build(), context);
+    return List.of(deployments, replicaSets, pods, policies, wakeups);
+  }
+
+  static String policyOf(RolloutVerdict v) {
+    Map<String, String> labels = v.getMetadata().getLabels();
+    String label = labels == null ? null : labels.get(RolloutVerdict.POLICY_LABEL);
+    return label != null ? label : v.getSpec() == null ? "" : v.getSpec().policy;
+  }
+
+  private static Optional<String> owner(HasMetadata child, String kind) {
+    List<OwnerReference> refs = child.getMetadata().getOwnerReferences();
+    if (refs == null) {
+      return Optional.empty();
+    }
+    return refs.stream().filter(r -> kind.equals(r.getKind())).map(OwnerReference::getName).findFirst();
+  }
+
+  @Override
+  public UpdateControl<RolloutVerdict> reconcile(RolloutVerdict verdict, Context<RolloutVerdict> context) {
+    long now = clock.millis();
+    String namespace = verdict.getMetadata().getNamespace();
+    String name = verdict.getMetadata().getName();
+    Optional<Deployment> found = deployments.get(new ResourceID(name, namespace));
+    if (found.isEmpty()) {
+      delete(verdict, "its Deployment is gone");
+      return UpdateControl.noUpdate();
+    }
+    Deployment deployment = found.get();
+    Optional<RollbackPolicy> guardian = Guardianship.guardian(deployment, policies.list(namespace));
+    RolloutVerdictStatus recorded = statusRecorder.latest(verdict);
+    if (guardian.isEmpty()) {
+      return unguarded(verdict, deployment, recorded);
+    }
+    RollbackPolicy policy = guardian.get();
+    String policyName = policy.getMetadata().getName();
+    String previousPolicy = policyOf(verdict);
+    if (!policyName.equals(previousPolicy) || verdict.getSpec() == null
+        || !policyName.equals(verdict.getSpec().policy)) {
+      sampler.untrack(nsKey(namespace, previousPolicy), name);
+      verdict = takeOver(verdict, policyName);
+      if (verdict == null) {
+        return UpdateControl.noUpdate();
+      }
+    }
+    String policyKey = nsKey(namespace, policyName);
+    CompiledPolicy compiled = catalog.compiled(policy);
+    if (!compiled.valid()) {
+      // The policy's own status says why; what this verdict recommended before stays as it was.
+      sampler.untrack(policyKey, name);
+      return UpdateControl.<RolloutVerdict>noUpdate().rescheduleAfter(INVALID_RETRY_MILLIS);
+    }
+    Policy p = compiled.policy();
+    RolloutSnapshot snapshot = RolloutReader.read(deployment,
+        replicaSets.byIndex(BY_OWNER, nsKey(namespace, name)));
+    String hash = snapshot.podTemplateHash();
+    List<PodState> podStates = hash == null ? List.of()
+        : pods.byIndex(BY_TEMPLATE_HASH, nsKey(namespace, hash)).stream().map(PodState::of).toList();
+    MetricSource metrics = p.metricsConfigured() ? (s, at) -> sampler.sampling(policyKey, name, p, s, at) : null;
+    TargetEvaluator.Result r = evaluator.evaluate(compiled, snapshot, podStates, metrics, recorded, now);
+    boolean decisionChanged = DecisionKey.changed(recorded, r.status());
+    boolean written = statusRecorder.record(verdict, r.status(), decisionChanged,
+        Math.max(p.intervalMillis(), MIN_COUNTER_WRITE_MILLIS), now);
+    if (written || !r.added().isEmpty()) {
+      for (TimelineEntry e : r.added()) {
+        eventRecorder.record(deployment, verdict, r.status().revision, e);
+      }
+    }
+    gauges.set(namespace, policyName, name, r.status().action);
+    EvaluationState state = r.state();
+    Long wakeUp = null;
+    if (state != null && state.windowOpen()) {
+      long next = MetricSampler.nextNeeded(p, state);
+      if (p.metricsConfigured()) {
+        sampler.track(policyKey, new MetricSampler.Target(name, state.revision, hash, next));
+        // The sampler wakes this verdict when the readings are in; this is the fallback should it not.
+        wakeUp = next + sampleDeadlineMillis(policyKey) + 2_000;
+      } else {
+        wakeUp = next;
+      }
+    } else {
+      sampler.untrack(policyKey, name);
+    }
+    Long decideBy = r.verdict() == null ? null : r.verdict().decideBy();
+    if (decideBy != null && decideBy > now && (wakeUp == null || decideBy < wakeUp)) {
+      wakeUp = decideBy;
+    }
+    UpdateControl<RolloutVerdict> control = UpdateControl.noUpdate();
+    return wakeUp == null ? control : control.rescheduleAfter(Math.max(wakeUp - clock.millis(), 1));
+  }
+
+  private long sampleDeadlineMillis(String policyKey) {
+    PrometheusConnections.Resolved c = catalog.connection(policyKey);
+    return c == null || c.client() == null ? 5_000 : c.client().timeoutMillis();
+  }
+
+  /**
+   * No policy selects the Deployment any more: its verdict goes, unless it holds a latched rollback, which stays
+   * visible ({@code guarded: false}) until it is dismissed or a new revision rolls out.
+   */
+  private UpdateControl<RolloutVerdict> unguarded(RolloutVerdict verdict, Deployment deployment,
+      RolloutVerdictStatus recorded) {
+    String name = verdict.getMetadata().getName();
+    sampler.untrack(nsKey(verdict.getMetadata().getNamespace(), policyOf(verdict)), name);
+    boolean latched = recorded != null && recorded.action != null && recorded.action.isRollback();
+    Long revision = RolloutReader.read(deployment, List.of()).revision();
+    String dismissed = deployment.getMetadata().getAnnotations() == null ? null
+        : deployment.getMetadata().getAnnotations().get(KubernetesSignals.DISMISS);
+    boolean over = recorded == null || recorded.revision == null || !recorded.revision.equals(revision)
+        || (dismissed != null && dismissed.trim().equals(String.valueOf(recorded.revision)));
+    if (!latched || over) {
+      delete(verdict, "no policy selects its Deployment");
+      return UpdateControl.noUpdate();
+    }
+    if (!Boolean.FALSE.equals(recorded.guarded)) {
+      RolloutVerdictStatus status = StatusCopies.copy(recorded);
+      status.guarded = false;
+      status.reason = "no policy guards it now; " + recorded.reason;
+      statusRecorder.record(verdict, status);
+      gauges.set(verdict.getMetadata().getNamespace(), policyOf(verdict), name, recorded.action);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /** The guarding policy changed (a selector edit, a policy re-created): the verdict keeps its state. */
+  private RolloutVerdict takeOver(RolloutVerdict verdict, String policy) {
+    RolloutVerdict updated = new RolloutVerdict();
+    updated.setMetadata(verdict.getMetadata());
+    Map<String, String> labels = new HashMap<>(verdict.getMetadata().getLabels() == null ? Map.of()
+        : verdict.getMetadata().getLabels());
+    labels.put(RolloutVerdict.POLICY_LABEL, policy);
+    updated.getMetadata().setLabels(labels);
+    updated.setSpec(new RolloutVerdictSpec(verdict.getMetadata().getName(), policy));
+    updated.setStatus(verdict.getStatus());
+    try {
+      RolloutVerdict result = client.resources(RolloutVerdict.class).inNamespace(verdict.getMetadata().getNamespace())
+          .resource(updated).update();
+      LOG.info("verdict {}/{}: now guarded by policy {}", verdict.getMetadata().getNamespace(),
+          verdict.getMetadata().getName(), policy);
+      result.setStatus(verdict.getStatus());
+      return result;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private void delete(RolloutVerdict verdict, String why) {
+    String namespace = verdict.getMetadata().getNamespace();
+    String name = verdict.getMetadata().getName();
+    try {
+      client.resources(RolloutVerdict.class).inNamespace(namespace).withName(name).delete();
+      LOG.info("verdict {}/{}: deleted: {}", namespace, name, why);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    statusRecorder.forget(namespace, name);
+    sampler.untrack(nsKey(namespace, policyOf(verdict)), name);
+    gauges.remove(namespace, name);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<RolloutVerdict> updateErrorStatus(RolloutVerdict verdict,
+      Context<RolloutVerdict> context, Exception e) {
+    LOG.warn("verdict {}/{} (policy {}): reconcile failed: {}", verdict.getMetadata().getNamespace(),
+        verdict.getMetadata().getName(), policyOf(verdict), e.toString());
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+}
