@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reads every YAML file under {@code deploy/} and checks the install manifests: they parse, the RBAC
- * is least privilege (no wildcard, no write on any workload resource, only the expected writes), the
+ * is least privilege (no wildcard, no write on any workload resource, only the expected writes: policy
+ * status, the operator's own RolloutVerdicts and their status, Events, Leases), the
  * operator pod is hardened, and {@code kustomization.yaml} installs every file.
  *
  * <p>The checks are plain functions ({@link #wildcards}, {@link #workloadWrites},
@@ -44,6 +45,12 @@ class DeployManifestsTest {
   private static final Set<String> ALLOWED_WRITES = Set.of(
       "rollbackguard.io|rollbackpolicies/status|update",
       "rollbackguard.io|rollbackpolicies/status|patch",
+      // One RolloutVerdict per guarded Deployment: created, relabelled on takeover, deleted by the operator.
+      "rollbackguard.io|rolloutverdicts|create",
+      "rollbackguard.io|rolloutverdicts|update",
+      "rollbackguard.io|rolloutverdicts|delete",
+      "rollbackguard.io|rolloutverdicts/status|update",
+      "rollbackguard.io|rolloutverdicts/status|patch",
       "|events|create",
       "|events|patch",
       "events.k8s.io|events|create",
@@ -142,7 +149,7 @@ class DeployManifestsTest {
   }
 
   @Test
-  void theOnlyWritesAreStatusEventsAndLeases() {
+  void theOnlyWritesAreStatusVerdictsEventsAndLeases() {
     assertThat(rules()).flatMap(DeployManifestsTest::unexpectedWrites).isEmpty();
   }
 
@@ -164,6 +171,10 @@ class DeployManifestsTest {
         "rollbackguard.io|rollbackpolicies|get", "rollbackguard.io|rollbackpolicies|list",
         "rollbackguard.io|rollbackpolicies|watch",
         "rollbackguard.io|rollbackpolicies/status|update",
+        "rollbackguard.io|rolloutverdicts|get", "rollbackguard.io|rolloutverdicts|list",
+        "rollbackguard.io|rolloutverdicts|watch", "rollbackguard.io|rolloutverdicts|create",
+        "rollbackguard.io|rolloutverdicts|update", "rollbackguard.io|rolloutverdicts|delete",
+        "rollbackguard.io|rolloutverdicts/status|get", "rollbackguard.io|rolloutverdicts/status|update",
         "|events|create", "|events|patch",
         "|secrets|get");
     // Credential Secrets are fetched by name: never list or watch every Secret in the cluster.
@@ -316,6 +327,10 @@ class DeployManifestsTest {
     assertThat(workloadWrites(rule("extensions", "daemonsets", "deletecollection"))).hasSize(1);
     assertThat(workloadWrites(rule("apps", "statefulsets", "create"))).hasSize(1);
     assertThat(workloadWrites(rule("apps", "deployments", "get", "list", "watch"))).isEmpty();
+    // Writing verdicts is not writing workloads, and a verdict grant cannot hide a workload write.
+    assertThat(workloadWrites(rule("rollbackguard.io", "rolloutverdicts", "create", "update", "delete"))).isEmpty();
+    assertThat(workloadWrites(new Rule("test rule", List.of("apps"),
+        List.of("rolloutverdicts", "deployments"), List.of("update"), List.of(), List.of()))).hasSize(1);
   }
 
   @Test
@@ -326,6 +341,12 @@ class DeployManifestsTest {
     assertThat(unexpectedWrites(rule("rbac.authorization.k8s.io", "clusterroles", "escalate"))).hasSize(1);
     assertThat(unexpectedWrites(rule("", "events", "delete"))).hasSize(1);
     assertThat(unexpectedWrites(rule("rollbackguard.io", "rollbackpolicies/status", "get", "update", "patch"))).isEmpty();
+    // The operator owns its RolloutVerdicts, but never bulk-deletes or patches them, and never writes policy specs.
+    assertThat(unexpectedWrites(rule("rollbackguard.io", "rolloutverdicts", "deletecollection"))).hasSize(1);
+    assertThat(unexpectedWrites(rule("rollbackguard.io", "rolloutverdicts", "patch"))).hasSize(1);
+    assertThat(unexpectedWrites(rule("rollbackguard.io", "rollbackpolicies", "delete"))).hasSize(1);
+    assertThat(unexpectedWrites(rule("rollbackguard.io", "rolloutverdicts", "get", "list", "watch", "create", "update", "delete"))).isEmpty();
+    assertThat(unexpectedWrites(rule("rollbackguard.io", "rolloutverdicts/status", "get", "update", "patch"))).isEmpty();
     assertThat(unexpectedWrites(rule("coordination.k8s.io", "leases", "create", "update"))).isEmpty();
   }
 
