@@ -126,8 +126,9 @@ final class DemoCommand implements Callable<Integer> {
       RolloutVerdictStatus d = v == null ? null : v.getStatus();
       RollbackPolicy p = client.resources(RollbackPolicy.class).inNamespace(NS).withName("checkout").get();
       // The policy's summary is coalesced (at most once a second): wait until it says what the verdict says.
-      boolean summarised = p != null && p.getStatus() != null && d != null && d.action != null
-          && d.action.name().equals(p.getStatus().action);
+      boolean summarised = p != null && p.getStatus() != null && d != null && d.action != null && d.phase != null
+          && d.action.name().equals(p.getStatus().action) && p.getStatus().phases != null
+          && p.getStatus().phases.containsKey(d.phase.name());
       if (d != null && d.revision != null && d.phase != null && d.action != null && done.test(d) && summarised) {
         say("$ kubectl get rbp -n shop");
         out.print(KubectlTable.render(List.of(p), Instant.now()));

@@ -12,15 +12,29 @@ import java.util.regex.Pattern;
  * @param prometheusUrlAllow URLs policies may name; null allows any
  * @param port the metrics and health port; 0 for none
  * @param defaultQueries operator-wide queries of the built-in signals, for policies that name none
+ * @param counterWriteMillis a verdict whose decision did not change is written at most once per max(interval, this)
  */
 public record OperatorSettings(Set<String> namespaces, String prometheusUrl, Pattern prometheusUrlAllow, int port,
-    Map<String, String> defaultQueries) {
+    Map<String, String> defaultQueries, long counterWriteMillis) {
+  /** DESIGN §5: counters and latest values are written at most once per max(interval, 10 s). */
+  public static final long COUNTER_WRITE_MILLIS = 10_000;
+
   public OperatorSettings {
     namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
     defaultQueries = defaultQueries == null ? Map.of() : Map.copyOf(defaultQueries);
   }
 
+  public OperatorSettings(Set<String> namespaces, String prometheusUrl, Pattern prometheusUrlAllow, int port,
+      Map<String, String> defaultQueries) {
+    this(namespaces, prometheusUrl, prometheusUrlAllow, port, defaultQueries, COUNTER_WRITE_MILLIS);
+  }
+
   public OperatorSettings(Set<String> namespaces, String prometheusUrl, Pattern prometheusUrlAllow, int port) {
     this(namespaces, prometheusUrl, prometheusUrlAllow, port, Map.of());
+  }
+
+  /** The same settings, with counters written as often as {@code millis} allows (tests that watch them). */
+  public OperatorSettings withCounterWriteMillis(long millis) {
+    return new OperatorSettings(namespaces, prometheusUrl, prometheusUrlAllow, port, defaultQueries, millis);
   }
 }

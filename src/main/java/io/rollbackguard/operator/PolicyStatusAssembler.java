@@ -209,7 +209,7 @@ final class PolicyStatusAssembler {
       }
       sampled++;
       StringJoiner mine = new StringJoiner(", ");
-      for (String signal : c.usedMetricSignals()) {
+      for (String signal : new java.util.TreeSet<>(c.usedMetricSignals())) {
         EvaluationState.Observed o = e.observed.get(signal);
         if (o != null && !o.conclusive()) {
           mine.add(signal + ": " + o.reason());

@@ -47,7 +47,7 @@ public final class RollbackGuardOperator implements AutoCloseable {
         new PrometheusConnections(client, settings.prometheusUrl(), clock),
         new StatusRecorder<>(client, RollbackPolicy.class, RollbackPolicy::new), events, gauges, sampler);
     VerdictReconciler verdicts = new VerdictReconciler(client, clock, catalog, sampler, verdictStatus, events,
-        gauges, wakeups);
+        gauges, wakeups, settings.counterWriteMillis());
     java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?>> scope =
         c -> {
           if (settings.namespaces().isEmpty()) {

@@ -98,8 +98,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
             serialization, "metadata.labels", "spec", "status.revision", "status.phase", "status.action",
             "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
-            "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs",
-            "status.evaluation.revision"))
+            "status.procedure", "status.evaluation"))
         .withSecondaryToPrimaryMapper(v -> Set.of(new ResourceID(VerdictReconciler.policyOf(v),
             v.getMetadata().getNamespace())))
         .build(), context);

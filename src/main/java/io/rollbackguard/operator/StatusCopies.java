@@ -14,7 +14,7 @@ final class StatusCopies {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   /** Fields that move at every sample without the decision moving: written at most every max(interval, 10 s). */
   private static final List<String> EVALUATION_COUNTERS = List.of("lastSampleAt", "sampledInterval", "samplesTaken",
-      "samplesMissed", "lastSampleTaken", "conclusiveSamples", "observed");
+      "samplesMissed", "lastSampleTaken", "conclusiveSamples");
   private static final List<String> FINDING_VALUES = List.of("observed", "observedAt", "message", "query");
 
   private StatusCopies() {}
@@ -32,6 +32,13 @@ final class StatusCopies {
     tree.remove("samples");
     if (tree.get("evaluation") instanceof ObjectNode evaluation) {
       EVALUATION_COUNTERS.forEach(evaluation::remove);
+      // whether each signal had data is a decision (MetricsAvailable); its latest value is not
+      if (evaluation.get("observed") instanceof ObjectNode observed) {
+        ObjectNode conclusive = JSON.createObjectNode();
+        observed.fields().forEachRemaining(e -> conclusive.put(e.getKey(), !e.getValue().has("reason")
+            && e.getValue().has("value")));
+        evaluation.set("observed", conclusive);
+      }
     }
     if (tree.get("tracking") instanceof ObjectNode tracking) {
       tracking.remove("restarts");

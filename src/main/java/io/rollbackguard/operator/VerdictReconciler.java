@@ -56,8 +56,6 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   static final String BY_OWNER = "byOwner";
   static final String BY_TEMPLATE_HASH = "byTemplateHash";
   static final long INVALID_RETRY_MILLIS = 30_000;
-  /** Counters and latest values alone are written at most this often (or once per interval, if longer). */
-  static final long MIN_COUNTER_WRITE_MILLIS = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(VerdictReconciler.class);
 
   private final KubernetesClient client;
@@ -69,6 +67,8 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   private final RecommendationGauges gauges;
   private final Wakeups wakeups;
   private final TargetEvaluator evaluator = new TargetEvaluator();
+  /** Counters and latest values alone are written at most this often (or once per interval, if longer). */
+  private final long counterWriteMillis;
 
   private InformerEventSource<Deployment, RolloutVerdict> deployments;
   private InformerEventSource<ReplicaSet, RolloutVerdict> replicaSets;
@@ -77,7 +77,8 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
 
   VerdictReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog, MetricSampler sampler,
       StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder, EventRecorder eventRecorder,
-      RecommendationGauges gauges, Wakeups wakeups) {
+      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis) {
+    this.counterWriteMillis = counterWriteMillis;
     this.client = client;
     this.clock = clock;
     this.catalog = catalog;
@@ -207,7 +208,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     TargetEvaluator.Result r = evaluator.evaluate(compiled, snapshot, podStates, metrics, recorded, now);
     boolean decisionChanged = DecisionKey.changed(recorded, r.status());
     boolean written = statusRecorder.record(verdict, r.status(), decisionChanged,
-        Math.max(p.intervalMillis(), MIN_COUNTER_WRITE_MILLIS), now);
+        Math.max(p.intervalMillis(), counterWriteMillis), now);
     if (written || !r.added().isEmpty()) {
       for (TimelineEntry e : r.added()) {
         eventRecorder.record(deployment, verdict, r.status().revision, e);

@@ -82,12 +82,13 @@ class MetricsOperatorIT {
     RolloutVerdictStatus immediate = awaitTarget(d -> d.action == Action.RollbackImmediate);
     assertThat(immediate.reason).isEqualTo("error rate 7% > 5% for 2s");
     assertThat(immediate.procedure.mentions("--to-revision=1")).isTrue();
-    assertThat(h.policy("checkout").getStatus().reason).isEqualTo("checkout: error rate 7% > 5% for 2s");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(h.policy("checkout").getStatus().reason)
+        .isEqualTo("checkout: error rate 7% > 5% for 2s"));
   }
 
   @Test
   void prometheusFailingMidWindowIsReportedAndTheRevisionIsNotPromoted() {
-    h = new OperatorHarness().startOperator();
+    h = new OperatorHarness().startOperator(new OperatorSettings(Set.of(), null, null, 0).withCounterWriteMillis(0));
     healthy("checkout");
     h.createPolicy("checkout", "checkout", policy("8s"));
     h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));

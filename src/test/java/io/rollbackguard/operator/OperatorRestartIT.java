@@ -17,7 +17,9 @@ class OperatorRestartIT {
 
   @Test
   void anOperatorRestartedMidWindowResumesItWithoutDuplicateEvents() {
-    try (OperatorHarness h = new OperatorHarness().startOperator()) {
+    // counters written at every sample, so the test can see the window half done before the restart
+    OperatorSettings settings = new OperatorSettings(java.util.Set.of(), null, null, 0).withCounterWriteMillis(0);
+    try (OperatorHarness h = new OperatorHarness().startOperator(settings)) {
       h.createPolicy("checkout", "checkout", "  observation: {window: 8s, interval: 1s}\n");
       h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
       await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
@@ -28,7 +30,7 @@ class OperatorRestartIT {
           d -> d != null && d.revision == 2 && d.phase == Phase.Observing && d.evaluation.countedSamples() >= 2);
 
       h.stopOperator();
-      h.startOperator();
+      h.startOperator(settings);
 
       RolloutVerdictStatus done = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
           d -> d != null && d.revision == 2 && d.phase == Phase.Stable);

@@ -61,7 +61,9 @@ class RealPrometheusIT {
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
         HttpRequest.newBuilder(URI.create(prometheusUrl + "/-/ready")).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-    h = new OperatorHarness().startOperator();
+    // counters written at every sample: the tests watch the window progress
+    h = new OperatorHarness().startOperator(new OperatorSettings(java.util.Set.of(), null, null, 0)
+        .withCounterWriteMillis(0));
   }
 
   @AfterEach

@@ -50,7 +50,9 @@ class RollbackPolicyOperatorIT {
     assertThat(rapid.phase).isEqualTo(Phase.Breached);
     assertThat(rapid.procedure.mentions("kubectl rollout undo deployment/checkout -n shop --to-revision=2")).isTrue();
     assertThat(rapid.stableImages).containsExactly("registry/checkout:v2");
-    assertThat(h.policy("checkout").getStatus().action).isEqualTo("RollbackRapid");
+    // the policy's summary is coalesced (at most once a second): it follows
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(h.policy("checkout").getStatus().action).isEqualTo("RollbackRapid"));
 
     Instant declaredBefore = Instant.now();
     h.cluster.annotate(NS, "checkout", "rollbackguard.io/declare", "security-flaw");
