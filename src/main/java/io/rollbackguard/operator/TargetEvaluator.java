@@ -95,9 +95,13 @@ public final class TargetEvaluator {
             "revision " + revision + " (" + String.join(", ", s.containers().values()) + ")"));
         return EvaluationState.forRollout(before, revision, change.startedAt());
       case RolledBack:
+        // The controller renumbers the restored ReplicaSet before it updates the Deployment: by then the tracked
+        // stable revision may already carry its new number, which is no use in the message.
+        Long stableBefore = previous.tracking == null ? null : previous.tracking.stableRevision();
+        boolean known = stableBefore != null && !Long.toString(stableBefore).equals(revision);
         added.add(new TimelineEntry(Times.format(change.startedAt()), "RolledBack", "revision " + revision
-            + " restores the template of stable revision " + (previous.tracking == null ? "?" :
-                previous.tracking.stableRevision()) + "; a fresh window verifies it"));
+            + " restores the template of " + (known ? "stable revision " + stableBefore : "the stable revision")
+            + "; a fresh window verifies it"));
         return EvaluationState.forRollout(before, revision, change.startedAt());
       default:
         return before != null && revision.equals(before.revision) ? before

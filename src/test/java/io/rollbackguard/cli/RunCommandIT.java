@@ -50,12 +50,19 @@ class RunCommandIT {
       k8s.client().resources(RollbackPolicy.class).resource(PolicyYaml.parse(
           "apiVersion: rollbackguard.io/v1alpha1\nkind: RollbackPolicy\nmetadata: {name: checkout, namespace: shop}\n"
               + "spec:\n  selector: {matchLabels: {app: checkout}}\n")).create();
-      new SimulatedCluster(k8s.client()).deploy("shop", "checkout", Map.of("app", "checkout"), 1,
-          Map.of("app", "registry/checkout:v1"));
+      SimulatedCluster cluster = new SimulatedCluster(k8s.client());
+      cluster.deploy("shop", "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+      // a quiet Deployment exports no series (the gauge follows incidents, not the fleet) ...
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+          k8s.client().resources(io.rollbackguard.api.RolloutVerdict.class).inNamespace("shop").withName("checkout")
+              .get().getStatus().phase).isNotNull());
+      assertThat(get(p, "/metrics").body()).contains("operator_sdk")
+          .doesNotContain("rollbackguard_recommendation{action=\"None\"");
+      // ... one with a recommendation does
+      cluster.annotate("shop", "checkout", "rollbackguard.io/declare", "security-flaw");
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(p, "/metrics").body())
-          .contains("rollbackguard_recommendation{action=\"None\",deployment=\"checkout\",namespace=\"shop\","
-              + "policy=\"checkout\"} 1")
-          .contains("operator_sdk"));
+          .contains("rollbackguard_recommendation{action=\"RollbackImmediate\",deployment=\"checkout\","
+              + "namespace=\"shop\",policy=\"checkout\"} 1"));
 
       operator.interrupt();
       operator.join(Duration.ofSeconds(20).toMillis());

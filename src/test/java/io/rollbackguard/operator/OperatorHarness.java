@@ -19,6 +19,7 @@ final class OperatorHarness implements AutoCloseable {
   final EmbeddedKubernetes k8s = EmbeddedKubernetes.start();
   final KubernetesClient client = k8s.client();
   final SimulatedCluster cluster = new SimulatedCluster(client);
+  final SchemaWatch schemas = new SchemaWatch(client);
   RollbackGuardOperator operator;
 
   OperatorHarness startOperator() {
@@ -62,9 +63,14 @@ final class OperatorHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    if (operator != null) {
-      operator.close();
+    try {
+      if (operator != null) {
+        operator.close();
+      }
+      schemas.close();
+      schemas.assertAllFit();
+    } finally {
+      k8s.close();
     }
-    k8s.close();
   }
 }
