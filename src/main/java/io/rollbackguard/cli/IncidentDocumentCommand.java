@@ -26,7 +26,8 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(names = "--from-file", paramLabel = "VERDICT.yaml",
-      description = "Read a saved `kubectl get rv NAME -n NS -o yaml` (or a List) instead of the cluster.")
+      description = "Read a saved `kubectl get rv NAME -n NS -o yaml` instead of the cluster; or a List, such as"
+          + " `kubectl get rv,rbp -n NS -o yaml`, whose RollbackPolicy gives the procedure options and conditions.")
   Path fromFile;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "DEPLOYMENT",

@@ -2,10 +2,11 @@ package io.rollbackguard.cli;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.rollbackguard.api.RollbackPolicy;
-import io.rollbackguard.api.spec.ProcedureSpec;
 import io.rollbackguard.api.RolloutVerdict;
-import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.api.spec.ProcedureSpec;
 import io.rollbackguard.api.status.FindingStatus;
+import io.rollbackguard.api.status.LastIncident;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.procedure.Incident;
 import io.rollbackguard.procedure.ProcedureOptions;
@@ -17,7 +18,8 @@ import java.util.List;
 
 /**
  * Turns a RolloutVerdict (and its policy, when known) into the plain {@link Incident} the writers render. After a
- * rollback, when the current revision has no findings of its own, the evidence is the last incident's.
+ * rollback, when the restored revision has no findings of its own, the evidence is the rolled-back revision's, kept in
+ * status.lastIncident.
  */
 final class IncidentFromStatus {
   private IncidentFromStatus() {}
@@ -29,12 +31,16 @@ final class IncidentFromStatus {
           + " has no status yet: is the operator running?");
     }
     String at = "status.";
-    List<FindingStatus> evidence = d.findings == null || d.findings.isEmpty() ? (d.lastIncident == null
-        ? List.of() : d.lastIncident.findings) : d.findings;
+    List<FindingStatus> evidence = d.findings;
+    String evidenceAt = at + "findings";
+    if ((evidence == null || evidence.isEmpty()) && rolledBackFrom(d)) {
+      evidence = d.lastIncident.findings;
+      evidenceAt = at + "lastIncident.findings";
+    }
     List<Finding> findings = new ArrayList<>();
     for (FindingStatus f : evidence == null ? List.<FindingStatus>of() : evidence) {
       findings.add(new Finding(f.signal, f.tier, f.state, f.observed, f.threshold, null,
-          millis(at + "findings.since", f.since), millis(at + "findings.firedAt", f.firedAt), f.message, f.query));
+          millis(evidenceAt + ".since", f.since), millis(evidenceAt + ".firedAt", f.firedAt), f.message, f.query));
     }
     List<Incident.Event> timeline = new ArrayList<>();
     for (TimelineEntry e : d.timeline == null ? List.<TimelineEntry>of() : d.timeline) {
@@ -51,7 +57,26 @@ final class IncidentFromStatus {
         d.evaluation == null ? null : d.evaluation.declaration, options(policy), metrics(policy));
   }
 
-  /** The policy's spec.procedure; null when the saved object holds no spec, so the writers can say it is unknown. */
+  /**
+   * Whether the current revision is the one a rollback restored from the last incident's revision: the incident was
+   * resolved by a rollback, and no rollout was observed since (IncidentFacts reads the timeline by the same rule). A
+   * rollback long past, followed by a new rollout, is not this revision's evidence.
+   */
+  private static boolean rolledBackFrom(RolloutVerdictStatus d) {
+    if (d.lastIncident == null || d.lastIncident.resolution != LastIncident.Resolution.RolledBack
+        || d.timeline == null) {
+      return false;
+    }
+    String last = null;
+    for (TimelineEntry e : d.timeline) {
+      if ("RolloutObserved".equals(e.event) || "RolledBack".equals(e.event)) {
+        last = e.event;
+      }
+    }
+    return "RolledBack".equals(last);
+  }
+
+  /** The policy's spec.procedure; null when the policy or its spec was not read: the writers say it is unknown. */
   private static ProcedureOptions options(RollbackPolicy policy) {
     if (policy == null || policy.getSpec() == null) {
       return null;

@@ -7,12 +7,13 @@ import picocli.CommandLine.Command;
 
 @Command(name = "postmortem", mixinStandardHelpOptions = true,
     description = "Prints a post-mortem draft for a guarded Deployment as Markdown: summary, timeline and impact"
-        + " from its policy's status; root cause, what went well, what to improve, actions and lessons left to"
+        + " from its RolloutVerdict; root cause, what went well, what to improve, actions and lessons left to"
         + " people, with questions derived from what happened. Reads only.",
     footer = {"", "Examples:", "  rollback-guard postmortem -n shop payments > postmortem-payments.md",
-        "  rollback-guard postmortem --from-file payments.yaml payments payments",
-        "", "Exit codes: 0 printed, 2 unknown policy or target, unreadable file, or no cluster configured,"
-            + " 3 cluster unreachable."})
+        "  kubectl get rv,rbp payments -n shop -o yaml > payments.yaml  # the verdict and its policy",
+        "  rollback-guard postmortem --from-file payments.yaml",
+        "", "Exit codes: 0 printed, 2 no RolloutVerdict for the Deployment, unreadable file, or no cluster"
+            + " configured, 3 cluster unreachable."})
 final class PostmortemCommand extends IncidentDocumentCommand {
   @Override
   String render(Incident incident, Instant now) {

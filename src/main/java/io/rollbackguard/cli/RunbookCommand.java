@@ -6,15 +6,16 @@ import java.time.Instant;
 import picocli.CommandLine.Command;
 
 @Command(name = "runbook", mixinStandardHelpOptions = true,
-    description = "Prints the emergency runbook for a guarded Deployment as Markdown, filled in from its policy's"
-        + " status: bad and stable revisions and images, the exact commands, the deadline and the time left, the"
-        + " status-page messages with the versions. Reads only; executes nothing.",
-    footer = {"", "Examples:", "  rollback-guard runbook -n shop checkout               # the most urgent target",
-        "  rollback-guard runbook -n shop checkout checkout-api  # a named target",
-        "  kubectl get rbp checkout -n shop -o yaml > checkout.yaml",
-        "  rollback-guard runbook --from-file checkout.yaml      # no cluster needed",
-        "", "Exit codes: 0 printed, 2 unknown policy or target, unreadable file, or no cluster configured,"
-            + " 3 cluster unreachable."})
+    description = "Prints the emergency runbook for a guarded Deployment as Markdown, filled in from its"
+        + " RolloutVerdict: bad and stable revisions and images, the exact commands, the deadline and the time left,"
+        + " the status-page messages with the versions. Reads only; executes nothing.",
+    footer = {"", "Examples:", "  rollback-guard runbook -n shop checkout",
+        "  kubectl get rv checkout -n shop -o yaml > checkout.yaml",
+        "  rollback-guard runbook --from-file checkout.yaml          # no cluster needed",
+        "  kubectl get rv,rbp -n shop -o yaml > shop.yaml            # the verdicts with their policies",
+        "  rollback-guard runbook --from-file shop.yaml checkout",
+        "", "Exit codes: 0 printed, 2 no RolloutVerdict for the Deployment, unreadable file, or no cluster"
+            + " configured, 3 cluster unreachable."})
 final class RunbookCommand extends IncidentDocumentCommand {
   @Override
   String render(Incident incident, Instant now) {

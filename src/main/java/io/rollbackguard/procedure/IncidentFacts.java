@@ -17,10 +17,12 @@ import java.util.regex.Pattern;
  * What happened to one Deployment, read from its status: which rollout was bad, when it was detected, acknowledged and
  * rolled back.
  *
- * <p>Once a rollback is observed, the status describes the restored revision: the bad revision's number, images,
- * findings and deadline survive only in the timeline's messages. They are read back here, and only here, from the
- * wording the operator gives them ("revision 7 (image, ...)", "RollbackRapid (rapid): reason", "revision 8 restores
- * the template of stable revision 6; ..."); a message that does not match leaves the fact unknown rather than wrong.
+ * <p>Once a rollback is observed, the verdict describes the restored revision: the bad revision's number, images and
+ * deadline are read back here, and only here, from the wording the operator gives the timeline's messages ("revision 7
+ * (image, ...)", "RollbackRapid (rapid): reason", "revision 8 restores the template of stable revision 6; ..."); a
+ * message that does not match leaves the fact unknown rather than wrong. The bad revision's findings, when the cli
+ * found them in the verdict's lastIncident, are the incident's findings, dated before the rollback; they are the
+ * evidence when the timeline no longer holds a recommendation's reason.
  */
 public final class IncidentFacts {
   static final String ROLLOUT_OBSERVED = "RolloutObserved";
@@ -176,7 +178,25 @@ public final class IncidentFacts {
         lines.add(m.group(3));
       }
     }
+    if (lines.isEmpty() && rolledBack != null) {
+      // the recommendations trimmed from the bounded timeline: the rolled-back revision's own findings, if kept
+      for (Finding f : rolledBackFindings()) {
+        if (f.message() != null && !lines.contains(f.message())) {
+          lines.add(f.message());
+        }
+      }
+    }
     return lines;
+  }
+
+  /** After a rollback, the findings dated before it: the rolled-back revision's, not the restored one's. */
+  private List<Finding> rolledBackFindings() {
+    long rollbackAt = rolledBack.at().toEpochMilli();
+    return incident.findings().stream().filter(f -> f.state() != Finding.State.Inconclusive)
+        .filter(f -> {
+          Long at = f.since() != null ? f.since() : f.firedAt();
+          return at != null && at <= rollbackAt;
+        }).toList();
   }
 
   /** Each symptom once: per signal the finding of the highest tier while findings are kept, else {@link #evidence}. */

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The questions a post-mortem draft asks, derived from what the status says happened (and from what it cannot say).
+ * The questions a post-mortem draft asks, derived from what the verdict says happened (and from what it cannot say).
  * The thresholds are the practice's own aims: alerts within 5 minutes of the deploy, a rollback in under 10.
  */
 final class PostmortemPrompts {
@@ -132,8 +132,8 @@ final class PostmortemPrompts {
   private void procedureOptions(List<String> prompts) {
     ProcedureOptions options = incident.options();
     if (options == null) {
-      prompts.add("The saved object holds no spec: whether the policy declared a feature flag or a database migration"
-          + " is unknown.");
+      prompts.add("The RollbackPolicy's spec was not read with the verdict: whether the policy declared a feature flag"
+          + " or a database migration is unknown.");
       return;
     }
     if (options.featureFlags().isEmpty()) {
@@ -167,7 +167,7 @@ final class PostmortemPrompts {
     return actions;
   }
 
-  /** What the status cannot tell: said in the draft, so nobody takes a blank for a fact. */
+  /** What the verdict cannot tell: said in the draft, so nobody takes a blank for a fact. */
   List<String> unknowns() {
     List<String> unknowns = new ArrayList<>(List.of(
         "the root cause: rollback-guard sees symptoms (signals, declarations), not causes",
@@ -187,7 +187,8 @@ final class PostmortemPrompts {
       unknowns.add("timeline events between the first of each kind and the latest 20, which status does not keep");
     }
     if (incident.options() == null) {
-      unknowns.add("the policy's feature flags and database: the saved object holds no spec");
+      unknowns.add("the policy's feature flags and database: its spec was not read with the verdict (save the"
+          + " RollbackPolicy in the same List)");
     }
     return unknowns;
   }

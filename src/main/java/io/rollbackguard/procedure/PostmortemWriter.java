@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A post-mortem draft in the template of INCIDENT-PRACTICE.md, as Markdown: the facts the status holds (summary,
+ * A post-mortem draft in the template of INCIDENT-PRACTICE.md, as Markdown: the facts the verdict holds (summary,
  * timeline) filled in, the sections only people can write left open with questions derived from what happened, and a
  * closing list of what the draft cannot know.
  */
@@ -64,8 +64,8 @@ public final class PostmortemWriter {
     Instant started = facts.startedAt() != null ? facts.startedAt() : now;
     line("# Post-mortem draft: " + incident.deployment() + ", " + Markdown.date(started));
     line("");
-    line("Drafted by rollback-guard at " + instant(now) + " from the status of RollbackPolicy " + incident.namespace()
-        + "/" + incident.policy() + ". The facts come from that status; everything marked “To fill” is for"
+    line("Drafted by rollback-guard at " + instant(now) + " from the status of RolloutVerdict " + incident.namespace()
+        + "/" + incident.deployment() + ". The facts come from that status; everything marked “To fill” is for"
         + " people.");
     line("");
     summary(started);

@@ -83,7 +83,7 @@ public final class RunbookWriter {
     line("| | |");
     line("|---|---|");
     line("| Deployment | " + code("deployment/" + incident.deployment()) + " in namespace " + code(incident.namespace())
-        + ", guarded by RollbackPolicy " + code(incident.policy()) + " |");
+        + (incident.policy() == null ? "" : ", guarded by RollbackPolicy " + code(incident.policy())) + " |");
     line("| Bad revision | " + revision(facts.badRevision()) + ": " + codeList(facts.badImages())
         + (facts.startedAt() == null ? "" : ", rolled out " + instant(facts.startedAt())) + " |");
     if (facts.rolledBack()) {
@@ -226,7 +226,7 @@ public final class RunbookWriter {
           + (incident.reason() == null ? "" : " (" + incident.reason() + ")"));
     } else {
       line("- [ ] rollback-guard records the rollback (RolledBack) and opens a fresh window: "
-          + code("kubectl get rbp " + incident.policy() + " -n " + incident.namespace()));
+          + code("kubectl get rv " + incident.deployment() + " -n " + incident.namespace()));
     }
     line("");
   }
@@ -261,8 +261,8 @@ public final class RunbookWriter {
     line("## 6. Post-mortem (within 48 h: by " + instant(detected.plus(Duration.ofHours(48))) + ")");
     line("");
     line("- [ ] Schedule the meeting");
-    line("- [ ] Draft it: " + code("rollback-guard postmortem -n " + incident.namespace() + " " + incident.policy()
-        + " " + incident.deployment()));
+    line("- [ ] Draft it: " + code("rollback-guard postmortem -n " + incident.namespace() + " "
+        + incident.deployment()));
     line("- [ ] Write the timeline, find the root cause, define preventive actions");
     line("");
   }
@@ -277,8 +277,8 @@ public final class RunbookWriter {
   private void footer() {
     line("---");
     line("");
-    line("_Written by rollback-guard at " + instant(now) + " from the status of RollbackPolicy " + incident.namespace()
-        + "/" + incident.policy() + ". rollback-guard advises: it has executed nothing._");
+    line("_Written by rollback-guard at " + instant(now) + " from the status of RolloutVerdict " + incident.namespace()
+        + "/" + incident.deployment() + ". rollback-guard advises: it has executed nothing._");
   }
 
   private String kubectl(String verbAndKind) {

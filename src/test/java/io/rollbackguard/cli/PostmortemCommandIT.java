@@ -2,9 +2,11 @@ package io.rollbackguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.LastIncident;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.EmbeddedKubernetes;
 import io.rollbackguard.cli.demo.SimulatedCluster;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -25,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real operator writes the status, the commands read it: after a rollback the bad revision survives only in the
- * timeline's wording, so this pins that the wording the operator writes is the one the draft reads back.
+ * The real operator writes the verdict, the commands read it: after a rollback the bad revision survives in the
+ * timeline's wording and in the verdict's lastIncident, so this pins that what the operator writes is what the draft
+ * reads back.
  */
 class PostmortemCommandIT {
   @TempDir Path home;
@@ -57,10 +61,20 @@ class PostmortemCommandIT {
       cluster.undo("shop", "checkout", 1);
       await(client, d -> d.revision == 3 && "Stable".equals(String.valueOf(d.phase)));
 
-      // Saved the way on call would save it; reading from the cluster is RunbookCommandIT's concern.
+      // Saved the way on call would save it (kubectl get rv,rbp checkout -n shop -o yaml: a List holding the verdict
+      // and its policy); reading from the cluster is RunbookCommandIT's concern.
+      RolloutVerdict verdict = client.resources(RolloutVerdict.class).inNamespace("shop").withName("checkout").get();
+      LastIncident incident = verdict.getStatus().lastIncident;
+      assertThat(incident).isNotNull();
+      assertThat(incident.revision).isEqualTo(2L);
+      assertThat(incident.resolution).isEqualTo(LastIncident.Resolution.RolledBack);
+      assertThat(incident.findings).extracting(f -> f.signal).contains("crashLooping");
+      assertThat(verdict.getStatus().findings).isEmpty();
       Path saved = home.resolve("checkout.yaml");
-      Files.writeString(saved, client.getKubernetesSerialization().asYaml(
-          client.resources(RolloutVerdict.class).inNamespace("shop").withName("checkout").get()));
+      KubernetesList list = new KubernetesList();
+      list.setItems(List.of(verdict,
+          client.resources(RollbackPolicy.class).inNamespace("shop").withName("checkout").get()));
+      Files.writeString(saved, client.getKubernetesSerialization().asYaml(list));
       CliRun r = IncidentCommandRun.run(new PostmortemCommand(), Instant.now(), "--from-file", saved.toString());
       assertThat(r.err()).isEmpty();
       assertThat(r.out()).contains(
@@ -74,6 +88,14 @@ class PostmortemCommandIT {
           "- What changed between v1.0.0 and v1.1.0?",
           "- No feature flag is declared in the policy",
           "- Database migrations are declared irreversible")
+          .containsPattern("\\n  - \\d pods? of the new revision crash-looping\\n");
+
+      // A long incident's bounded timeline may have lost the recommendations: the finding comes from lastIncident.
+      verdict.getStatus().timeline.removeIf(e -> e.event.endsWith("Recommended") || e.event.equals("Escalated"));
+      Files.writeString(saved, client.getKubernetesSerialization().asYaml(list));
+      CliRun trimmed = IncidentCommandRun.run(new PostmortemCommand(), Instant.now(), "--from-file",
+          saved.toString());
+      assertThat(trimmed.out()).doesNotContain("RollbackRapid (rapid)")
           .containsPattern("\\n  - \\d pods? of the new revision crash-looping\\n");
     }
   }

@@ -18,35 +18,79 @@ class PostmortemCommandTest {
   @TempDir Path home;
 
   @Test
-  void aRolledBackTargetGetsTheDraftWithItsTimelineAndWhatToImprove() throws IOException {
+  void aRolledBackDeploymentGetsTheDraftWithItsTimelineAndWhatToImprove() throws IOException {
     CliRun r = run(new PostmortemCommand(), AFTER_THE_ROLLBACK, "--from-file", RunbookCommandTest.ROLLED_BACK,
-        "payments", "payments");
+        "payments");
     assertThat(r.out()).isEqualTo(RunbookCommandTest.expected("payments-rolled-back.postmortem.md"));
     assertThat(r.err()).isEmpty();
     assertThat(r.exitCode()).isZero();
   }
 
   @Test
-  void aTargetStillBreachedGetsADraftOfAnOngoingIncident() throws IOException {
+  void aDeploymentStillBreachedGetsADraftOfAnOngoingIncident() throws IOException {
     CliRun r = run(new PostmortemCommand(), DURING_THE_INCIDENT, "--from-file", RunbookCommandTest.BREACHED,
-        "checkout", "checkout");
+        "checkout");
     assertThat(r.out()).isEqualTo(RunbookCommandTest.expected("checkout-breached.postmortem.md"));
     assertThat(r.exitCode()).isZero();
   }
 
   @Test
-  void aSavedObjectWithoutSpecSaysFeatureFlagsAndDatabaseAreUnknown() throws IOException {
-    String withoutSpec = Files.readString(Path.of(RunbookCommandTest.ROLLED_BACK))
-        .replaceAll("(?s)\nspec:\n.*?\nstatus:\n", "\nstatus:\n");
-    Path file = home.resolve("no-spec.yaml");
-    Files.writeString(file, withoutSpec);
+  void aVerdictSavedWithoutItsPolicySaysFeatureFlagsAndDatabaseAreUnknown() throws IOException {
+    Path file = home.resolve("verdict-only.yaml");
+    Files.writeString(file, withoutThePolicy(Files.readString(Path.of(RunbookCommandTest.ROLLED_BACK))));
     CliRun r = run(new PostmortemCommand(), AFTER_THE_ROLLBACK, "--from-file", file.toString());
     assertThat(r.out()).contains(
-        "- The saved object holds no spec: whether the policy declared a feature flag or a database migration is"
-            + " unknown.",
-        "- The policy's feature flags and database: the saved object holds no spec.")
-        .doesNotContain("No feature flag is declared", "irreversible");
+        "- The RollbackPolicy's spec was not read with the verdict: whether the policy declared a feature flag or a"
+            + " database migration is unknown.",
+        "- The policy's feature flags and database: its spec was not read with the verdict (save the RollbackPolicy"
+            + " in the same List).",
+        "- **Change:** revision 12 (`registry.example/payments:v3.5.0`)")
+        .doesNotContain("No feature flag is declared", "irreversible", "No Prometheus configured");
+    assertThat(r.err()).isEmpty();
     assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
+  void afterARollbackTheImpactIsTheRolledBackRevisionsFindingsWhenTheTimelineLostItsRecommendations()
+      throws IOException {
+    String saved = Files.readString(Path.of(RunbookCommandTest.ROLLED_BACK));
+    String trimmed = saved.replaceAll("(?m)^    - at: \"[^\"]+\"\n      event: RollbackRecommended\n"
+        + "      message: .*\n", "");
+    assertThat(trimmed).doesNotContain("event: RollbackRecommended").contains("lastIncident:");
+    Path file = home.resolve("trimmed.yaml");
+    Files.writeString(file, trimmed);
+    CliRun r = run(new PostmortemCommand(), AFTER_THE_ROLLBACK, "--from-file", file.toString());
+    assertThat(r.out()).contains("- **Impact (from the findings):**\n  - 2 pods of the new revision crash-looping\n",
+        "- What caused “2 pods of the new revision crash-looping”?");
+    // without lastIncident, nothing is left to say what was seen
+    Path without = home.resolve("without-last-incident.yaml");
+    Files.writeString(without, trimmed.replaceAll("(?s)\n    lastIncident:\n.*?\n(- apiVersion)", "\n$1"));
+    CliRun bare = run(new PostmortemCommand(), AFTER_THE_ROLLBACK, "--from-file", without.toString());
+    assertThat(bare.out()).contains("- **Impact (from the findings):**\n  - nothing recorded by rollback-guard\n");
+  }
+
+  @Test
+  void aRolloutAfterTheRollbackDoesNotInheritTheRolledBackRevisionsFindings() throws IOException {
+    String saved = Files.readString(Path.of(RunbookCommandTest.ROLLED_BACK));
+    String next = saved.replaceFirst("\n    revision: 13\n    images:\n    - registry.example/payments:v3.4.0\n",
+        "\n    revision: 14\n    images:\n    - registry.example/payments:v3.6.0\n").replace(
+        "      message: revision 13 passed its window\n", "      message: revision 13 passed its window\n"
+            + "    - at: \"2026-11-27T11:00:00Z\"\n      event: RolloutObserved\n"
+            + "      message: revision 14 (registry.example/payments:v3.6.0)\n");
+    assertThat(next).contains("revision 14 (registry.example/payments:v3.6.0)", "resolution: RolledBack");
+    Path file = home.resolve("next.yaml");
+    Files.writeString(file, next);
+    CliRun r = run(new PostmortemCommand(), AFTER_THE_ROLLBACK.plusSeconds(3600), "--from-file", file.toString());
+    assertThat(r.out()).contains("- **Change:** revision 14 (`registry.example/payments:v3.6.0`)",
+        "- **Impact (from the findings):**\n  - nothing recorded by rollback-guard\n")
+        .doesNotContain("crash-looping");
+  }
+
+  /** The verdict alone, as `kubectl get rv payments -n shop -o yaml` saves it: the List's first item, unindented. */
+  static String withoutThePolicy(String list) {
+    String items = list.substring(list.indexOf("\nitems:\n") + "\nitems:\n".length());
+    String first = items.substring(0, items.indexOf("\n- ", 1) + 1);
+    return first.substring(2).replace("\n  ", "\n");
   }
 
   @Test

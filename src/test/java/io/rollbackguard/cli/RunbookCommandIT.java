@@ -4,9 +4,13 @@ import static io.rollbackguard.cli.IncidentCommandRun.FIXTURES;
 import static io.rollbackguard.cli.IncidentCommandRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.EmbeddedKubernetes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** runbook and postmortem reading a live policy from an API server, as on call would run them. */
+/** runbook and postmortem reading a live verdict and its policy from an API server, as on call would run them. */
 class RunbookCommandIT {
   @TempDir Path home;
   EmbeddedKubernetes k8s;
@@ -27,19 +31,38 @@ class RunbookCommandIT {
   void start() throws IOException {
     k8s = EmbeddedKubernetes.start();
     KubernetesClient client = k8s.client();
+    client.getKubernetesSerialization().registerKubernetesResource(RollbackPolicy.class);
+    client.getKubernetesSerialization().registerKubernetesResource(RolloutVerdict.class);
     for (String fixture : new String[] {"checkout-breached.yaml", "payments-rolled-back.yaml"}) {
-      RollbackPolicy saved = client.getKubernetesSerialization()
-          .unmarshal(Files.readString(FIXTURES.resolve(fixture)), RollbackPolicy.class);
-      RollbackPolicyStatus status = saved.getStatus();
-      saved.getMetadata().setResourceVersion(null);
-      saved.getMetadata().setUid(null);
-      saved.setStatus(null);
-      RollbackPolicy created = client.resources(RollbackPolicy.class).resource(saved).create();
-      created.setStatus(status);
-      client.resources(RollbackPolicy.class).resource(created).updateStatus();
+      KubernetesList saved = client.getKubernetesSerialization()
+          .unmarshal(Files.readString(FIXTURES.resolve(fixture)), KubernetesList.class);
+      for (HasMetadata item : saved.getItems()) {
+        if (item instanceof RollbackPolicy policy) {
+          RollbackPolicyStatus status = policy.getStatus();
+          policy.setStatus(null);
+          RollbackPolicy created = client.resources(RollbackPolicy.class).resource(fresh(policy)).create();
+          created.setStatus(status);
+          client.resources(RollbackPolicy.class).resource(created).updateStatus();
+        } else if (item instanceof RolloutVerdict verdict) {
+          RolloutVerdictStatus status = verdict.getStatus();
+          verdict.setStatus(null);
+          RolloutVerdict created = client.resources(RolloutVerdict.class).resource(fresh(verdict)).create();
+          created.setStatus(status);
+          client.resources(RolloutVerdict.class).resource(created).updateStatus();
+        } else {
+          throw new IllegalStateException(fixture + " holds a " + item.getKind());
+        }
+      }
     }
     Path kubeconfig = TestingKubeconfig.write(home, k8s.url(), "shop");
     env = Map.of("KUBECONFIG", kubeconfig.toString());
+  }
+
+  /** A saved object, ready to be created again: the server gives it a new uid and resourceVersion. */
+  private static <T extends HasMetadata> T fresh(T saved) {
+    saved.getMetadata().setResourceVersion(null);
+    saved.getMetadata().setUid(null);
+    return saved;
   }
 
   @AfterEach
@@ -50,7 +73,7 @@ class RunbookCommandIT {
   @Test
   void theRunbookFromTheClusterIsTheOneFromTheSavedFile() throws IOException {
     CliRun r = run(new RunbookCommand(), RunbookCommandTest.DURING_THE_INCIDENT, env, home, "-n", "shop",
-        "checkout", "checkout");
+        "checkout");
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).isEqualTo(Files.readString(FIXTURES.resolve("checkout-breached.runbook.md")));
     assertThat(r.exitCode()).isZero();
@@ -64,9 +87,9 @@ class RunbookCommandIT {
   }
 
   @Test
-  void anUnknownPolicyExitsTwoNamingTheNamespace() {
+  void anUnknownDeploymentExitsTwoNamingTheNamespace() {
     CliRun r = run(new RunbookCommand(), RunbookCommandTest.DURING_THE_INCIDENT, env, home, "-n", "shop", "cart");
-    assertThat(r.err()).isEqualTo("error: no RollbackPolicy cart in namespace shop (kubectl get rbp -n shop)\n");
+    assertThat(r.err()).isEqualTo("error: no RolloutVerdict cart in namespace shop (kubectl get rv -n shop)\n");
     assertThat(r.exitCode()).isEqualTo(2);
   }
 

@@ -25,24 +25,23 @@ class RunbookCommandTest {
   }
 
   @Test
-  void aBreachedTargetGetsTheRunbookWithItsLiveValuesAndTheMostUrgentTargetIsSaid() throws IOException {
+  void aBreachedDeploymentGetsTheRunbookWithItsLiveValuesAndTheMostUrgentVerdictIsSaid() throws IOException {
     CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED);
     assertThat(r.out()).isEqualTo(expected("checkout-breached.runbook.md"));
-    assertThat(r.err()).isEqualTo("note: RollbackPolicy shop/checkout has 2 targets; showing checkout"
+    assertThat(r.err()).isEqualTo("note: the file holds 2 RolloutVerdicts; showing checkout"
         + " (RollbackImmediate, the most urgent); name another as DEPLOYMENT: checkout, checkout-worker\n");
     assertThat(r.exitCode()).isZero();
   }
 
   @Test
-  void namingThePolicyAndTheTargetGivesTheSameRunbookWithoutANote() throws IOException {
-    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "-n", "shop", "checkout",
-        "checkout");
+  void namingTheDeploymentGivesTheSameRunbookWithoutANote() throws IOException {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "-n", "shop", "checkout");
     assertThat(r.out()).isEqualTo(expected("checkout-breached.runbook.md"));
     assertThat(r.err()).isEmpty();
   }
 
   @Test
-  void aRolledBackTargetGetsTheRunbookFromVerificationOn() throws IOException {
+  void aRolledBackDeploymentGetsTheRunbookFromVerificationOn() throws IOException {
     CliRun r = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--from-file", ROLLED_BACK);
     assertThat(r.out()).isEqualTo(expected("payments-rolled-back.runbook.md"));
     assertThat(r.err()).isEmpty();
@@ -52,35 +51,35 @@ class RunbookCommandTest {
   @Test
   void theTimeLeftFollowsTheClock() {
     CliRun late = run(new RunbookCommand(), Instant.parse("2026-11-27T14:43:10Z"), "--from-file", BREACHED,
-        "checkout", "checkout");
+        "checkout");
     assertThat(late.out()).contains("**Decide by 2026-11-27T14:41:00Z: passed 2 min ago** (now 2026-11-27T14:43:10Z)");
     CliRun close = run(new RunbookCommand(), Instant.parse("2026-11-27T14:40:30Z"), "--from-file", BREACHED,
-        "checkout", "checkout");
+        "checkout");
     assertThat(close.out()).contains("**Decide by 2026-11-27T14:41:00Z: less than a minute left**");
   }
 
   @Test
-  void aQuietStableTargetHasNothingToActOn() {
-    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "checkout",
-        "checkout-worker");
+  void aQuietStableDeploymentHasNothingToActOn() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "checkout-worker");
     assertThat(r.out()).startsWith("# Emergency runbook: checkout-worker (namespace shop)\n\nNothing to act on:"
         + " revision 12 is Stable, with no recommendation and no rollback in its status.\n");
     assertThat(r.exitCode()).isZero();
   }
 
   @Test
-  void anUnknownTargetExitsTwoListingTheTargets() {
-    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "checkout", "cart");
-    assertThat(r.err()).isEqualTo("error: RollbackPolicy shop/checkout has no target named cart; its targets:"
-        + " checkout, checkout-worker\n");
+  void anUnknownDeploymentExitsTwoListingTheVerdictsTheFileHolds() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "cart");
+    assertThat(r.err()).isEqualTo("error: " + BREACHED + " holds no RolloutVerdict cart; it holds shop/checkout,"
+        + " shop/checkout-worker\n");
     assertThat(r.out()).isEmpty();
     assertThat(r.exitCode()).isEqualTo(2);
   }
 
   @Test
-  void aFileHoldingAnotherPolicyExitsTwoSayingWhatItHolds() {
-    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "payments");
-    assertThat(r.err()).isEqualTo("error: " + BREACHED + " holds no RollbackPolicy payments; it holds shop/checkout\n");
+  void aFileHoldingTheDeploymentInAnotherNamespaceExitsTwoSayingWhatItHolds() {
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "-n", "prod", "checkout");
+    assertThat(r.err()).isEqualTo("error: " + BREACHED + " holds no RolloutVerdict prod/checkout; it holds"
+        + " shop/checkout, shop/checkout-worker\n");
     assertThat(r.exitCode()).isEqualTo(2);
   }
 
@@ -92,19 +91,30 @@ class RunbookCommandTest {
   }
 
   @Test
-  void aFileThatIsNotAPolicyExitsTwoSayingHowToSaveOne() throws IOException {
+  void aFileThatIsNotAVerdictExitsTwoSayingHowToSaveOne() throws IOException {
     Path deployment = home.resolve("deployment.yaml");
     Files.writeString(deployment, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: checkout}\n");
     CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", deployment.toString());
-    assertThat(r.err()).isEqualTo("error: " + deployment + " holds a Deployment, not a RollbackPolicy; save one"
-        + " with: kubectl get rbp NAME -n NS -o yaml\n");
+    assertThat(r.err()).isEqualTo("error: " + deployment + " holds no RolloutVerdict; save one"
+        + " with: kubectl get rv NAME -n NS -o yaml\n");
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aPolicySavedTheOldWayExitsTwoSayingTheDetailMovedToTheVerdicts() throws IOException {
+    Path old = home.resolve("old.yaml");
+    Files.writeString(old, "apiVersion: rollbackguard.io/v1alpha1\nkind: RollbackPolicy\n"
+        + "metadata: {name: checkout, namespace: shop}\nstatus: {deployments: [{name: checkout, revision: 7}]}\n");
+    CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", old.toString());
+    assertThat(r.err()).isEqualTo("error: " + old + " holds no RolloutVerdict (a RollbackPolicy holds only the"
+        + " summary now); save one with: kubectl get rv NAME -n NS -o yaml\n");
     assertThat(r.exitCode()).isEqualTo(2);
   }
 
   @Test
   void aBrokenFileExitsTwoWithLineAndColumn() throws IOException {
     Path broken = home.resolve("broken.yaml");
-    Files.writeString(broken, "kind: RollbackPolicy\nmetadata: {name: checkout\nstatus: {}\n");
+    Files.writeString(broken, "kind: RolloutVerdict\nmetadata: {name: checkout\nstatus: {}\n");
     CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", broken.toString());
     assertThat(r.err()).startsWith("error: " + broken + ": line 3, column 7: ").doesNotContain("\tat ");
     assertThat(r.err().lines()).hasSize(1);
@@ -112,39 +122,33 @@ class RunbookCommandTest {
   }
 
   @Test
-  void aPolicyWithoutStatusExitsTwoAskingWhetherTheOperatorRuns() throws IOException {
+  void aVerdictWithoutStatusExitsTwoAskingWhetherTheOperatorRuns() throws IOException {
     Path fresh = home.resolve("fresh.yaml");
-    Files.writeString(fresh, "apiVersion: rollbackguard.io/v1alpha1\nkind: RollbackPolicy\n"
-        + "metadata: {name: checkout, namespace: shop}\nspec: {selector: {matchLabels: {app: checkout}}}\n");
+    Files.writeString(fresh, "apiVersion: rollbackguard.io/v1alpha1\nkind: RolloutVerdict\n"
+        + "metadata: {name: checkout, namespace: shop}\nspec: {deployment: checkout, policy: checkout}\n");
     CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", fresh.toString());
-    assertThat(r.err()).isEqualTo("error: RollbackPolicy shop/checkout has no status yet: is the operator running?\n");
+    assertThat(r.err()).isEqualTo("error: RolloutVerdict shop/checkout has no status yet: is the operator running?\n");
     assertThat(r.exitCode()).isEqualTo(2);
   }
 
   @Test
-  void aListOfSavedPoliciesIsSearchedByName() throws IOException {
+  void aListOfSeveralPoliciesAndTheirVerdictsIsSearchedByNameAndEachVerdictGetsItsOwnPolicy() throws IOException {
     Path list = home.resolve("list.yaml");
-    Files.writeString(list, "apiVersion: v1\nkind: List\nitems:\n" + asListItem(BREACHED) + asListItem(ROLLED_BACK));
+    Files.writeString(list, "apiVersion: v1\nkind: List\nitems:\n" + listItems(BREACHED) + listItems(ROLLED_BACK));
     CliRun r = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--from-file", list.toString(), "payments");
     assertThat(r.out()).isEqualTo(expected("payments-rolled-back.runbook.md"));
-    CliRun ambiguous = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--from-file", list.toString());
-    assertThat(ambiguous.err()).isEqualTo("error: " + list + " holds 2 RollbackPolicies (shop/checkout,"
-        + " shop/payments): name one as POLICY\n");
-    assertThat(ambiguous.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEmpty();
+    CliRun unnamed = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", list.toString());
+    assertThat(unnamed.out()).isEqualTo(expected("checkout-breached.runbook.md"));
+    assertThat(unnamed.err()).isEqualTo("note: the file holds 3 RolloutVerdicts; showing checkout"
+        + " (RollbackImmediate, the most urgent); name another as DEPLOYMENT: checkout, checkout-worker, payments\n");
+    assertThat(unnamed.exitCode()).isZero();
   }
 
-  /** A saved object as an item of a List, the way `kubectl get rbp -o yaml` prints several. */
-  private static String asListItem(String file) throws IOException {
-    StringBuilder item = new StringBuilder();
-    boolean first = true;
-    for (String line : Files.readAllLines(Path.of(file))) {
-      if (line.startsWith("#")) {
-        continue;
-      }
-      item.append(first ? "- " : "  ").append(line).append('\n');
-      first = false;
-    }
-    return item.toString();
+  /** The items of a saved List, to be the items of another, the way `kubectl get rv,rbp -A -o yaml` prints many. */
+  static String listItems(String file) throws IOException {
+    String text = Files.readString(Path.of(file));
+    return text.substring(text.indexOf("\nitems:\n") + "\nitems:\n".length());
   }
 
   @Test
@@ -166,18 +170,19 @@ class RunbookCommandTest {
   }
 
   @Test
-  void withoutAPolicyOrAFileItIsAUsageError() {
+  void withoutADeploymentOrAFileItIsAUsageError() {
     CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT);
-    assertThat(r.err()).isEqualTo("error: name the policy (runbook -n NS POLICY [DEPLOYMENT]), or pass --from-file\n");
+    assertThat(r.err()).isEqualTo("error: name the Deployment (runbook -n NS DEPLOYMENT), or pass --from-file\n");
     assertThat(r.exitCode()).isEqualTo(2);
   }
 
   @Test
   void helpShowsExamplesThroughTheRealEntryPoint() {
     CliRun r = CliRun.of("runbook", "--help");
-    assertThat(r.out()).contains("Usage: rollback-guard runbook", "[POLICY] [DEPLOYMENT]", "--from-file=STATUS.yaml",
-        "Examples:", "rollback-guard runbook -n shop checkout", "rollback-guard runbook --from-file checkout.yaml",
-        "Exit codes:");
+    assertThat(r.out()).contains("Usage: rollback-guard runbook", "[DEPLOYMENT]", "--from-file=VERDICT.yaml",
+        "Examples:", "rollback-guard runbook -n shop checkout",
+        "kubectl get rv checkout -n shop -o yaml > checkout.yaml", "rollback-guard runbook --from-file checkout.yaml",
+        "Exit codes:").doesNotContain("POLICY", "kubectl get rbp");
     assertThat(r.exitCode()).isZero();
   }
 }
