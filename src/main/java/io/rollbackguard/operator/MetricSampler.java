@@ -204,15 +204,17 @@ final class MetricSampler implements AutoCloseable {
     }
     long next = Long.MAX_VALUE;
     for (Readings r : p.targets.values()) {
-      Target t = r.target;
-      if (t == null) {
-        continue;
+      if (r.target != null) {
+        next = Math.min(next, firstUnattempted(r, interval));
       }
-      long due = Math.max(t.nextInstant(), r.attemptedThrough == Long.MIN_VALUE ? Long.MIN_VALUE
-          : r.attemptedThrough + interval);
-      next = Math.min(next, due);
     }
     return next;
+  }
+
+  /** The first instant a target needs that was not attempted for it yet. */
+  private static long firstUnattempted(Readings r, long interval) {
+    return Math.max(r.target.nextInstant(), r.attemptedThrough == Long.MIN_VALUE ? Long.MIN_VALUE
+        : r.attemptedThrough + interval);
   }
 
   private void schedule(PolicySampling p) {
@@ -266,13 +268,10 @@ final class MetricSampler implements AutoCloseable {
     long current = Math.floorDiv(now, interval) * interval;
     Map<Long, List<Readings>> byInstant = new TreeMap<>();
     for (Readings r : p.targets.values()) {
-      Target t = r.target;
-      if (t == null) {
+      if (r.target == null) {
         continue;
       }
-      long from = Math.max(t.nextInstant(), r.attemptedThrough == Long.MIN_VALUE ? Long.MIN_VALUE
-          : r.attemptedThrough + interval);
-      from = Policy.gridAtOrAfter(from, interval);
+      long from = Policy.gridAtOrAfter(firstUnattempted(r, interval), interval);
       from = Math.max(from, current - (MAX_LATE_INSTANTS - 1) * interval);
       for (long at = from; at <= current; at += interval) {
         byInstant.computeIfAbsent(at, k -> new ArrayList<>()).add(r);
