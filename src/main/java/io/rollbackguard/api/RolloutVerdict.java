@@ -34,4 +34,6 @@ import io.rollbackguard.api.status.RolloutVerdictStatus;
 public class RolloutVerdict extends CustomResource<RolloutVerdictSpec, RolloutVerdictStatus> implements Namespaced {
   /** The label that names the policy guarding the Deployment now. */
   public static final String POLICY_LABEL = "rollbackguard.io/policy";
+  /** Set when another policy took the verdict over: the policy it left, whose summary must drop it. */
+  public static final String PREVIOUS_POLICY_ANNOTATION = "rollbackguard.io/previous-policy";
 }

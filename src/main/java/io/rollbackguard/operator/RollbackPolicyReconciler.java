@@ -96,11 +96,19 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
             RollbackPolicy.class)
         .withName("verdicts")
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
-            serialization, "metadata.labels", "spec", "status.revision", "status.phase", "status.action",
+            serialization, "metadata.labels", "metadata.annotations", "spec", "status.revision", "status.phase", "status.action",
             "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
             "status.procedure", "status.evaluation"))
-        .withSecondaryToPrimaryMapper(v -> Set.of(new ResourceID(VerdictReconciler.policyOf(v),
-            v.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(v -> {
+          Set<ResourceID> ids = new java.util.HashSet<>();
+          ids.add(new ResourceID(VerdictReconciler.policyOf(v), v.getMetadata().getNamespace()));
+          String left = v.getMetadata().getAnnotations() == null ? null
+              : v.getMetadata().getAnnotations().get(RolloutVerdict.PREVIOUS_POLICY_ANNOTATION);
+          if (left != null) {
+            ids.add(new ResourceID(left, v.getMetadata().getNamespace()));
+          }
+          return ids;
+        })
         .build(), context);
     verdicts.addIndexer(VerdictReconciler.BY_POLICY, v -> List.of(VerdictReconciler.nsKey(
         v.getMetadata().getNamespace(), VerdictReconciler.policyOf(v))));

@@ -272,12 +272,19 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
 
   /** The guarding policy changed (a selector edit, a policy re-created): the verdict keeps its state. */
   private RolloutVerdict takeOver(RolloutVerdict verdict, String policy) {
+    String left = policyOf(verdict);
     RolloutVerdict updated = new RolloutVerdict();
-    updated.setMetadata(verdict.getMetadata());
+    // a copy: the cached object is the informer's, never to be changed in place
+    updated.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(verdict.getMetadata()).build());
     Map<String, String> labels = new HashMap<>(verdict.getMetadata().getLabels() == null ? Map.of()
         : verdict.getMetadata().getLabels());
     labels.put(RolloutVerdict.POLICY_LABEL, policy);
     updated.getMetadata().setLabels(labels);
+    // The policy it leaves is told too (its summary must drop it): the policy controller maps this annotation.
+    Map<String, String> annotations = new HashMap<>(verdict.getMetadata().getAnnotations() == null ? Map.of()
+        : verdict.getMetadata().getAnnotations());
+    annotations.put(RolloutVerdict.PREVIOUS_POLICY_ANNOTATION, left);
+    updated.getMetadata().setAnnotations(annotations);
     updated.setSpec(new RolloutVerdictSpec(verdict.getMetadata().getName(), policy));
     updated.setStatus(verdict.getStatus());
     try {

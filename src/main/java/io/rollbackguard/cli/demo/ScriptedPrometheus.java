@@ -32,6 +32,7 @@ public final class ScriptedPrometheus implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, Map<String, Double>> values = new ConcurrentHashMap<>();
   private final List<String> queries = new CopyOnWriteArrayList<>();
+  private final List<String> times = new CopyOnWriteArrayList<>();
   private volatile Function<String, Answer> override;
 
   private ScriptedPrometheus() throws IOException {
@@ -77,6 +78,11 @@ public final class ScriptedPrometheus implements AutoCloseable {
     return new ArrayList<>(queries);
   }
 
+  /** The {@code time=} of every query received, in order (epoch seconds as sent; null when absent). */
+  public List<String> times() {
+    return new ArrayList<>(times);
+  }
+
   private void answer(HttpExchange ex) throws IOException {
     String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     if (ex.getRequestURI().getRawQuery() != null) {
@@ -85,6 +91,7 @@ public final class ScriptedPrometheus implements AutoCloseable {
     String query = param(form, "query");
     String time = param(form, "time");
     queries.add(query);
+    times.add(time == null ? "" : time);
     Function<String, Answer> o = override;
     Answer a = o != null ? o.apply(query) : new Answer(200, vector(signalOf(query), time));
     if (a == null) {
