@@ -42,6 +42,7 @@ final class MetricSampler implements AutoCloseable {
   static final int MAX_LATE_INSTANTS = 30;
   static final int QUERY_THREADS = 8;
   private static final int FIRE_THREADS = 2;
+  static final long FIRE_GRACE_MILLIS = 150;
 
   /** What a query needs of one target, and which instant it needs next. */
   record Target(String name, String revision, String podTemplateHash, long nextInstant) {}
@@ -230,7 +231,10 @@ final class MetricSampler implements AutoCloseable {
         p.scheduled.cancel(false);
       }
       p.scheduledAt = at;
-      long delay = Math.max(0, at - clock.millis());
+      // A little after the instant: the query reads the instant anyway (time=), and a target that registered for it
+      // a moment before joins this query rather than costing another.
+      long grace = Math.min(FIRE_GRACE_MILLIS, interval(p.key) / 4);
+      long delay = Math.max(0, at + grace - clock.millis());
       p.scheduled = timer.schedule(() -> fires.execute(() -> fire(p)), delay, TimeUnit.MILLISECONDS);
     }
   }

@@ -56,6 +56,10 @@ public final class TargetEvaluator {
     Policy policy = compiled.policy();
     List<TimelineEntry> added = new ArrayList<>();
     EvaluationState state = startingState(change, previous, snapshot, added, now, policy.windowMillis());
+    if (change.kind() == StableRevisionTracker.Kind.RolloutStarted
+        || change.kind() == StableRevisionTracker.Kind.RolledBack) {
+      state = fromFirstSight(state, policy, now);
+    }
     RolloutTracking tracking = change.tracking();
     Integer restartsBaseline = change.kind() == StableRevisionTracker.Kind.Unchanged ? tracking.restarts() : null;
     KubernetesSignals.Reading reading = KubernetesSignals.observe(snapshot, pods, restartsBaseline, Map.of());
@@ -75,6 +79,21 @@ public final class TargetEvaluator {
     }
     RolloutVerdictStatus status = status(compiled, snapshot, previous, change, tracking, evaluation, added, now);
     return new Result(status, added, verdict, evaluation.state());
+  }
+
+  /**
+   * A new rollout is sampled from the first grid instant after the operator saw it. Its start comes from a
+   * ReplicaSet's creationTimestamp, which has whole seconds: an instant between that and now was never observable,
+   * and querying it for each rollout seen a moment late would cost the policy one more query per signal per instant.
+   */
+  private static EvaluationState fromFirstSight(EvaluationState state, Policy policy, long now) {
+    long seen = Policy.gridAtOrBefore(now, policy.intervalMillis());
+    if (state.lastSampleAt < seen && seen >= state.rolloutStartedAt) {
+      EvaluationState s = state.copy();
+      s.lastSampleAt = seen;
+      return s;
+    }
+    return state;
   }
 
   private static EvaluationState startingState(Change change, RolloutVerdictStatus previous, RolloutSnapshot s,

@@ -37,10 +37,14 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   RollbackPolicy createPolicy(String name, String app, String specBody) {
+    return createPolicy(name, Map.of("app", app), specBody);
+  }
+
+  RollbackPolicy createPolicy(String name, Map<String, String> matchLabels, String specBody) {
     RollbackPolicy p = TestingPolicies.manifest(specBody);
     p.getMetadata().setName(name);
     p.getMetadata().setNamespace(NS);
-    p.getSpec().selector.setMatchLabels(Map.of("app", app));
+    p.getSpec().selector.setMatchLabels(matchLabels);
     return client.resources(RollbackPolicy.class).resource(p).create();
   }
 

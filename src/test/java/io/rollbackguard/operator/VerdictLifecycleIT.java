@@ -65,8 +65,7 @@ class VerdictLifecycleIT {
     h.cluster.deploy(NS, "checkout", Map.of("app", "checkout", "tier", "web"), 2,
         Map.of("app", "registry/checkout:v1"));
     awaitVerdict(v -> v.getStatus().phase == Phase.Stable);
-    RollbackPolicy web = h.createPolicy("web", "ignored", FAST);
-    select("web", Map.of("tier", "web"));
+    RollbackPolicy web = h.createPolicy("web", Map.of("tier", "web"), FAST);
     // the newer policy selects it too, but the older one guards it: listed once under conflicts, one Warning Event
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
       assertThat(h.policy("web").getStatus().conflicts).singleElement()

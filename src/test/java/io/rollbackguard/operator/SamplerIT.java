@@ -1,0 +1,120 @@
+package io.rollbackguard.operator;
+
+import static io.rollbackguard.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.cli.demo.ScriptedPrometheus;
+import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
+import io.rollbackguard.verdict.Phase;
+import io.rollbackguard.verdict.Signals;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sampler: the grid, one query per used signal per instant whatever the fleet, missed instants read late. */
+class SamplerIT {
+  static final int DEPLOYMENTS = 20;
+  final ScriptedPrometheus prometheus = ScriptedPrometheus.start();
+  OperatorHarness h;
+
+  @AfterEach
+  void stop() {
+    if (h != null) {
+      h.close();
+    }
+    prometheus.close();
+  }
+
+  private String policy(String window) {
+    return "  prometheus: {url: '" + prometheus.url() + "', timeout: 1s}\n"
+        + "  observation: {window: " + window + ", interval: 1s}\n";
+  }
+
+  private void healthy(String name) {
+    prometheus.set(name, Signals.ERROR_RATE, 0.0);
+    prometheus.set(name, Signals.LATENCY_P95, 0.12);
+    prometheus.set(name, Signals.REQUEST_RATE, 25.0);
+  }
+
+  private List<RolloutVerdict> verdicts() {
+    return h.client.resources(RolloutVerdict.class).inNamespace(NS).list().getItems();
+  }
+
+  @Test
+  void twentyDeploymentsInTheirWindowsCostOneQueryPerUsedSignalPerGridInstant() {
+    h = new OperatorHarness().startOperator();
+    List<String> names = IntStream.range(0, DEPLOYMENTS).mapToObj(i -> "svc-" + i).toList();
+    for (String n : names) {
+      healthy(n);
+      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
+    }
+    h.createPolicy("web", Map.of("tier", "web"), policy("5s"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> verdicts().stream()
+        .filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable).count() == DEPLOYMENTS);
+    int before = prometheus.times().size();
+    for (String n : names) {
+      h.cluster.rollout(NS, n, Map.of("app", "registry/" + n + ":v2"), Pods.Ready);
+    }
+    await().atMost(Duration.ofSeconds(40)).until(() -> verdicts().stream().filter(v -> v.getStatus() != null
+        && v.getStatus().revision == 2 && v.getStatus().phase == Phase.Stable).count() == DEPLOYMENTS);
+
+    List<String> wave = prometheus.times().subList(before, prometheus.times().size());
+    Map<String, Long> perInstant = new TreeMap<>(wave.stream()
+        .collect(Collectors.groupingBy(t -> t, Collectors.counting())));
+    // the default policy uses errorRate and latencyP95: at most two queries per grid instant, for all twenty
+    assertThat(perInstant).isNotEmpty().allSatisfy((t, n) -> assertThat(n).as("queries at %s", t)
+        .isLessThanOrEqualTo(2));
+    // every query is evaluated at a grid instant: a whole second, with the 1 s interval
+    assertThat(perInstant.keySet()).allSatisfy(t -> assertThat(new BigDecimal(t).remainder(BigDecimal.ONE))
+        .isZero());
+    // and every verdict counted its samples, each with both signals conclusive
+    for (RolloutVerdict v : verdicts()) {
+      RolloutVerdictStatus s = v.getStatus();
+      assertThat(s.samples.missed).as(v.getMetadata().getName()).isZero();
+      assertThat(s.samples.conclusive).containsEntry(Signals.ERROR_RATE, s.samples.taken);
+    }
+  }
+
+  @Test
+  void instantsMissedWhileTheOperatorWasDownAreReadLateWithTheirOwnTime() {
+    OperatorSettings settings = new OperatorSettings(Set.of(), null, null, 0).withCounterWriteMillis(0);
+    h = new OperatorHarness().startOperator(settings);
+    healthy("checkout");
+    h.createPolicy("checkout", "checkout", policy("12s"));
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.phase == Phase.Stable);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.revision == 2 && d.samples != null && d.samples.taken >= 2);
+
+    h.stopOperator();
+    long downAt = System.currentTimeMillis();
+    int queriesBefore = prometheus.times().size();
+    await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10))
+        .until(() -> System.currentTimeMillis() - downAt >= 3_500);
+    h.startOperator(settings);
+
+    RolloutVerdictStatus done = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.revision == 2 && d.phase != Phase.Observing);
+    assertThat(done.phase).isEqualTo(Phase.Stable);
+    // the Kubernetes readings of the instants it was down for are missed ...
+    assertThat(done.samples.missed).isGreaterThanOrEqualTo(2);
+    // ... but their metrics were read late, at their own instants: every counted sample has a conclusive error rate
+    assertThat(done.samples.conclusive).containsEntry(Signals.ERROR_RATE, done.samples.taken + done.samples.missed);
+    long lateQueries = prometheus.times().subList(queriesBefore, prometheus.times().size()).stream()
+        .filter(t -> new BigDecimal(t).movePointRight(3).longValue() > downAt
+            && new BigDecimal(t).movePointRight(3).longValue() < downAt + 3_000).count();
+    assertThat(lateQueries).as("queries for instants inside the downtime").isGreaterThanOrEqualTo(2);
+  }
+}
