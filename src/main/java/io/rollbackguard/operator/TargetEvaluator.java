@@ -162,17 +162,20 @@ public final class TargetEvaluator {
           s.name(), tracking.revision(), target, !runningIsStable && StableRevisionTracker.stableInHistory(tracking, s),
           s.containers(), runningIsStable ? Map.of() : stable, s.replicas(), s.labels(), s.annotations()));
     }
-    d.lastIncident = lastIncident(previous == null ? null : previous.lastIncident, change, d, v, now);
+    d.lastIncident = lastIncident(previous, change, d, v, now);
+    VerdictBudget.fit(d);
     return d;
   }
 
   /**
-   * The latest revision that had an action: opened when it gets one, its evidence kept current while it lasts, and
-   * resolved (not dropped) when a rollback, a dismissal or a newer revision ends it, so that `postmortem` can read it
-   * after the rollback replaced the revision.
+   * The latest revision that had an action: opened when it gets one and resolved (not dropped) when a rollback, a
+   * dismissal or a newer revision ends it, so that `postmortem` can read it after the rollback replaced the revision.
+   * While it is open its evidence and procedure are the verdict's own, so they are not kept twice; on resolution they
+   * are copied from the status that showed them last.
    */
-  static LastIncident lastIncident(LastIncident before, Change change, RolloutVerdictStatus now, Verdict v,
-      long at) {
+  static LastIncident lastIncident(RolloutVerdictStatus previous, Change change, RolloutVerdictStatus now,
+      Verdict v, long at) {
+    LastIncident before = previous == null ? null : previous.lastIncident;
     if (v.action() != Action.None) {
       LastIncident i = new LastIncident();
       i.revision = now.revision;
@@ -185,8 +188,6 @@ public final class TargetEvaluator {
           : v.actionSince());
       i.decideBy = now.decideBy;
       i.reason = now.reason;
-      i.findings = now.findings;
-      i.procedure = now.procedure;
       i.resolution = LastIncident.Resolution.Open;
       return i;
     }
@@ -202,6 +203,8 @@ public final class TargetEvaluator {
       resolution = LastIncident.Resolution.Superseded;
     }
     LastIncident i = copy(before);
+    i.findings = previous.findings;
+    i.procedure = previous.procedure;
     i.resolution = resolution;
     i.resolvedAt = Times.format(at);
     return i;

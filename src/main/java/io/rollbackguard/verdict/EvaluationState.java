@@ -51,9 +51,13 @@ public class EvaluationState {
 
   public record Fired(long since, long at) {}
 
-  /** A reading at the latest sample: a value, or why there is none. */
+  /**
+   * A reading at the latest sample: a value, or why there is none. The resolved query is evidence for the findings
+   * of this sample, not state to resume from: it is not kept in status (a restart shows it again at the next sample).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Observed(Double value, String reason, String query) {
+  public record Observed(Double value, String reason,
+      @com.fasterxml.jackson.annotation.JsonIgnore String query) {
     public boolean conclusive() {
       return reason == null && value != null;
     }

@@ -104,4 +104,39 @@ class StatusSizeTest {
     assertThat(worst.getStatus().procedure).isNotNull();
     assertThat(json.writeValueAsBytes(worst.getStatus()).length).as("verdict status bytes").isLessThan(VERDICT_LIMIT);
   }
+
+  @Test
+  void aVerdictWithManyLongQueriesKeepsTheQueriesOfWhatFiredAndFitsItsBudget() throws Exception {
+    StringBuilder custom = new StringBuilder("  signals:\n    custom:\n");
+    StringBuilder criteria = new StringBuilder("  tiers:\n    rapid:\n      custom:\n");
+    String longQuery = "sum(rate(some_long_metric_name_total{namespace=\\\"shop\\\",label_" + "x".repeat(700)
+        + "=\\\"y\\\"}[1m]))";
+    for (int i = 0; i < 8; i++) {
+      custom.append("      - {name: probe").append(i).append(", query: \"").append(longQuery).append("\"}\n");
+      criteria.append("        - {signal: probe").append(i).append(", above: ").append(i == 0 ? "0.5" : "100")
+          .append(", for: 0s}\n");
+    }
+    CompiledPolicy metrics = TestingPolicies.compile("  observation: {window: 15m, interval: 30s}\n"
+        + "  prometheus: {url: 'http://prometheus:9090'}\n" + custom + criteria, true);
+    assertThat(metrics.valid()).as(metrics.problemsText()).isTrue();
+    long t0 = 1_800_000_000_000L;
+    RolloutVerdictStatus adopted = evaluator.evaluate(metrics, snapshot(0, 1, true), List.of(), null, null, t0)
+        .status();
+    RolloutSnapshot rolling = snapshot(0, 2, false);
+    RolloutVerdictStatus s = evaluator.evaluate(metrics, rolling, List.of(), null, adopted, t0 + 1_000).status();
+    long instant = io.rollbackguard.verdict.Policy.gridAtOrAfter(t0 + 1_001, 30_000);
+    Map<String, io.rollbackguard.verdict.MetricReading> readings = new HashMap<>();
+    for (int i = 0; i < 8; i++) {
+      readings.put("probe" + i, new io.rollbackguard.verdict.MetricReading(1.0, null, longQuery));
+    }
+    for (String signal : metrics.policy().usedMetricSignals()) {
+      readings.putIfAbsent(signal, new io.rollbackguard.verdict.MetricReading(0.0, null, longQuery));
+    }
+    MetricSource source = (state, now) -> new io.rollbackguard.verdict.Sampling(instant, Map.of(instant, readings));
+    s = evaluator.evaluate(metrics, rolling, List.of(), source, s, instant + 10).status();
+    assertThat(s.action).isEqualTo(Action.RollbackRapid);
+    assertThat(json.writeValueAsBytes(s).length).as("verdict status bytes").isLessThan(VERDICT_LIMIT);
+    assertThat(s.findings).filteredOn(f -> f.firedAt != null).isNotEmpty()
+        .allSatisfy(f -> assertThat(f.query).isNotNull());
+  }
 }

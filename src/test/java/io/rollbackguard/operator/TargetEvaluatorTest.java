@@ -45,4 +45,38 @@ class TargetEvaluatorTest {
     assertThat(first.phase).isEqualTo(Phase.Observing);
     assertThat(first.rolloutStartedAt).isEqualTo(Times.format(T0));
   }
+
+  @Test
+  void anIncidentKeepsItsEvidenceOnceOnlyAndTheRollbackThatEndsItCopiesItForThePostmortem() {
+    RolloutVerdictStatus adopted = evaluator.evaluate(policy, snapshot(6, true, null, Map.of()), List.of(), null,
+        null, T0).status();
+    // revision 7 rolls out and crash-loops
+    RolloutSnapshot bad = new RolloutSnapshot("shop", "checkout", Map.of("app", "checkout"), Map.of(), 7L, "h7",
+        Map.of("app", "registry/checkout:v7"), 3, 1, false, false, Map.of(
+            "h6", new RolloutSnapshot.HistoryEntry(6, Map.of("app", "registry/checkout:v6")),
+            "h7", new RolloutSnapshot.HistoryEntry(7, Map.of("app", "registry/checkout:v7"))), T0 + 1_000);
+    List<io.rollbackguard.signals.PodState> looping = List.of(new io.rollbackguard.signals.PodState("p", true, 5));
+    RolloutVerdictStatus s = evaluator.evaluate(policy, bad, looping, null, adopted, T0 + 1_000).status();
+    for (long t = T0 + 30_000; t <= T0 + 90_000; t += 30_000) {
+      s = evaluator.evaluate(policy, bad, looping, null, s, t).status();
+    }
+    assertThat(s.action).isEqualTo(Action.RollbackRapid);
+    assertThat(s.lastIncident.resolution).isEqualTo(io.rollbackguard.api.status.LastIncident.Resolution.Open);
+    assertThat(s.lastIncident.revision).isEqualTo(7L);
+    assertThat(s.lastIncident.findings).as("not kept twice while open").isEmpty();
+    assertThat(s.lastIncident.procedure).isNull();
+
+    // `kubectl rollout undo`: revision 6's template comes back as revision 8
+    RolloutSnapshot undone = new RolloutSnapshot("shop", "checkout", Map.of("app", "checkout"), Map.of(), 8L, "h6",
+        Map.of("app", "registry/checkout:v6"), 3, 3, true, false, Map.of(
+            "h6", new RolloutSnapshot.HistoryEntry(8, Map.of("app", "registry/checkout:v6")),
+            "h7", new RolloutSnapshot.HistoryEntry(7, Map.of("app", "registry/checkout:v7"))), null);
+    RolloutVerdictStatus back = evaluator.evaluate(policy, undone, List.of(), null, s, T0 + 100_000).status();
+    assertThat(back.action).isEqualTo(Action.None);
+    assertThat(back.lastIncident.resolution).isEqualTo(io.rollbackguard.api.status.LastIncident.Resolution.RolledBack);
+    assertThat(back.lastIncident.revision).isEqualTo(7L);
+    assertThat(back.lastIncident.resolvedAt).isEqualTo(Times.format(T0 + 100_000));
+    assertThat(back.lastIncident.findings).extracting(f -> f.signal).contains("crashLooping");
+    assertThat(back.lastIncident.procedure.mentions("--to-revision=6")).isTrue();
+  }
 }
