@@ -289,6 +289,9 @@ final class MetricSampler implements AutoCloseable {
       long at = e.getKey();
       List<Readings> due = e.getValue();
       Map<String, Map<String, MetricReading>> readings = query(p, compiled, connection, due, at);
+      if (fires.isShutdown()) {
+        return; // closing: a query cut short by the shutdown is no reading of Prometheus
+      }
       for (Readings r : due) {
         Map<String, MetricReading> mine = readings.getOrDefault(r.target.name(), Map.of());
         r.byInstant.put(at, mine);

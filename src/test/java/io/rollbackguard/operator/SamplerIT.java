@@ -36,7 +36,7 @@ class SamplerIT {
   }
 
   private String policy(String window) {
-    return "  prometheus: {url: '" + prometheus.url() + "', timeout: 1s}\n"
+    return "  prometheus: {url: '" + prometheus.url() + "', timeout: 5s}\n"
         + "  observation: {window: " + window + ", interval: 1s}\n";
   }
 
