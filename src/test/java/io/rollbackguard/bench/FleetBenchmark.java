@@ -1,0 +1,860 @@
+package io.rollbackguard.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.cli.demo.EmbeddedKubernetes;
+import io.rollbackguard.cli.demo.SimulatedCluster;
+import io.rollbackguard.policy.PolicyYaml;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.Phase;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The fleet benchmark: the operator jar, run as its own process, guarding N Deployments on the Fabric8 mock server
+ * (in this JVM) with a stub Prometheus (also in this JVM). Measures the operator process's CPU (from /proc) and heap
+ * (jcmd, after a full GC), how long until every Deployment has a verdict, idle CPU, and a rollout wave (10% of the
+ * fleet rolling, 1% bad): time to RollbackImmediate, false rollbacks, samples on time, Prometheus queries per grid
+ * instant; then the status sizes. Prints a Markdown table. Not a test: run it by hand (docs/benchmarks.md).
+ *
+ * <pre>
+ * java -Xmx3g -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) io.rollbackguard.bench.FleetBenchmark \
+ *     --deployments 1000 [--jar target/rollback-guard.jar] [--operator-xmx 512m] [--timeout-minutes 40]
+ * </pre>
+ */
+public final class FleetBenchmark {
+  static final String NS = "bench";
+  static final String POLICY = "fleet";
+  static final long INTERVAL_MS = 2_000;
+  static final long WINDOW_MS = 30_000;
+
+  // options
+  int n = 1000;
+  Path jar = Path.of("target/rollback-guard.jar");
+  String operatorXmx = "512m";
+  long timeoutMinutes = 40;
+  long idleSeconds = 30;
+  long verdictsTimeoutSeconds = -1;
+  Path log;
+
+  // state
+  final long clockTicks = clockTicks();
+  final Map<String, String[]> rows = new LinkedHashMap<>();
+  final List<String> notes = new ArrayList<>();
+  final List<String> problems = new ArrayList<>();
+  Process operator;
+  long operatorStartedAt;
+  EmbeddedKubernetes k8s;
+  KubernetesClient client;
+  StubPrometheus prometheus;
+
+  public static void main(String[] args) throws Exception {
+    FleetBenchmark b = new FleetBenchmark();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--deployments" -> b.n = Integer.parseInt(args[++i]);
+        case "--jar" -> b.jar = Path.of(args[++i]);
+        case "--operator-xmx" -> b.operatorXmx = args[++i];
+        case "--timeout-minutes" -> b.timeoutMinutes = Long.parseLong(args[++i]);
+        case "--idle-seconds" -> b.idleSeconds = Long.parseLong(args[++i]);
+        case "--verdicts-timeout-seconds" -> b.verdictsTimeoutSeconds = Long.parseLong(args[++i]);
+        case "--log" -> b.log = Path.of(args[++i]);
+        default -> {
+          System.err.println("unknown option " + args[i]);
+          System.exit(2);
+        }
+      }
+    }
+    if (b.log == null) {
+      b.log = Path.of("target/fleet-benchmark-" + b.n + ".log");
+    }
+    if (b.verdictsTimeoutSeconds < 0) {
+      b.verdictsTimeoutSeconds = Math.max(180, b.n * 15L / 100); // 1,500 s at 10,000: far beyond the target
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(b::killOperator, "kill-operator"));
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(TimeUnit.MINUTES.toMillis(b.timeoutMinutes));
+      } catch (InterruptedException e) {
+        return;
+      }
+      b.problems.add("TIMEOUT: the whole run took more than " + b.timeoutMinutes + " min; partial results");
+      b.killOperator();
+      b.print();
+      Runtime.getRuntime().halt(3);
+    }, "watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    int rc = 0;
+    try {
+      b.run();
+    } catch (Throwable t) {
+      b.problems.add("benchmark failed: " + t);
+      t.printStackTrace();
+      rc = 1;
+    } finally {
+      b.killOperator();
+      b.scanLog();
+      b.print();
+      if (b.prometheus != null) {
+        b.prometheus.close();
+      }
+      if (b.k8s != null) {
+        b.k8s.close();
+      }
+    }
+    System.exit(rc);
+  }
+
+  static String name(int i) {
+    return String.format(Locale.ROOT, "web-%05d", i);
+  }
+
+  static boolean rolling(int i) {
+    return i % 10 == 0;
+  }
+
+  static boolean bad(int i) {
+    return i % 100 == 0;
+  }
+
+  void row(String measure, String value, String target, String met) {
+    rows.put(measure, new String[] {value, target, met});
+  }
+
+  static void say(String s) {
+    System.err.printf(Locale.ROOT, "[%tT] %s%n", System.currentTimeMillis(), s);
+  }
+
+  void run() throws Exception {
+    long t0 = System.nanoTime();
+    k8s = EmbeddedKubernetes.start();
+    client = k8s.client();
+    prometheus = new StubPrometheus();
+    SimulatedCluster cluster = new SimulatedCluster(client);
+    say("mock server " + k8s.url() + ", stub Prometheus " + prometheus.url() + "; creating " + n + " Deployments");
+
+    // 1. the fleet, and the policy
+    long created = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      // One image per Deployment: SimulatedCluster derives the pod-template-hash from the images alone, so the
+      // same image everywhere would give every Deployment's pods one hash (a real cluster hashes the whole
+      // template, labels included, so no two Deployments share one).
+      cluster.deploy(NS, name(i), Map.of("tier", "web"), 3, Map.of("app", "registry/" + name(i) + ":v1"));
+      if ((i + 1) % Math.max(1, n / 10) == 0) {
+        say("  " + (i + 1) + " Deployments");
+      }
+    }
+    double createSeconds = secondsSince(created);
+    int setupRequests = k8s.requests().size();
+    notes.add(String.format(Locale.ROOT, "The mock alone: creating the fleet (%d Deployments, their ReplicaSets, "
+        + "%d Pods and status writes: %,d requests) took %.1f s, %.1f ms per request.", n, 3 * n, setupRequests,
+        createSeconds, createSeconds * 1000 / setupRequests));
+    client.resources(RollbackPolicy.class).resource(PolicyYaml.parse("""
+        apiVersion: rollbackguard.io/v1alpha1
+        kind: RollbackPolicy
+        metadata: {name: %s, namespace: %s}
+        spec:
+          selector: {matchLabels: {tier: web}}
+          prometheus: {url: '%s'}
+          observation: {window: 30s, interval: 2s}
+          tiers:
+            immediate:
+              errorRate: {above: 0.05, for: 4s}
+            rapid:
+              errorRate: {above: 0.01, for: 4s}
+        """.formatted(POLICY, NS, prometheus.url()))).create();
+
+    // 2. the operator, as its own process
+    Path dir = Files.createTempDirectory("fleet-benchmark");
+    Path kubeconfig = dir.resolve("config");
+    String server = k8s.url().replaceAll("/+$", "");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: mock, cluster: {server: "%s"}}]
+        users: [{name: u, user: {token: t}}]
+        contexts: [{name: mock, context: {cluster: mock, user: u, namespace: %s}}]
+        current-context: mock
+        """.formatted(server, NS));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx" + operatorXmx, "-jar", jar.toString(), "run",
+        "--kubeconfig", kubeconfig.toString(), "--namespaces", NS, "--port", "0");
+    pb.environment().remove("KUBECONFIG");
+    pb.environment().remove("PROMETHEUS_URL");
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    int requestsBefore = k8s.requests().size();
+    operatorStartedAt = System.currentTimeMillis();
+    operator = pb.start();
+    Map<String, Long> threads0 = new TreeMap<>();
+    say("operator pid " + operator.pid() + ": " + String.join(" ", pb.command()) + " (log " + log + ")");
+    await("the operator to start", 120, () -> {
+      if (!operator.isAlive()) {
+        throw new IllegalStateException("the operator exited with " + operator.exitValue() + ": " + tail());
+      }
+      return logContains("rollback-guard: watching");
+    }, 200);
+    double startWall = (System.currentTimeMillis() - operatorStartedAt) / 1000.0;
+    double startCpu = cpuSeconds();
+
+    // 3a. every Deployment gets a verdict with a status
+    AtomicLong lastList = new AtomicLong();
+    List<Long> listMillis = Collections.synchronizedList(new ArrayList<>());
+    await("every Deployment to have a verdict with a status", verdictsTimeoutSeconds, () -> {
+      long s = System.nanoTime();
+      List<RolloutVerdict> vs = verdicts();
+      long ms = (System.nanoTime() - s) / 1_000_000;
+      listMillis.add(ms);
+      pause(0, ms);
+      long withStatus = vs.stream().filter(v -> v.getStatus() != null && v.getStatus().phase != null).count();
+      if (lastList.getAndSet(withStatus) / Math.max(1, n / 10) != withStatus / Math.max(1, n / 10)) {
+        say("  " + withStatus + " verdicts with a status");
+      }
+      return withStatus >= n;
+    }, 1000);
+    double allWall = (System.currentTimeMillis() - operatorStartedAt) / 1000.0;
+    double allCpu = cpuSeconds();
+    Map<String, Long> threadsAll = threadTicks();
+    notes.add("Operator CPU by thread until every verdict was written (# folds numbers): "
+        + topThreads(threads0, threadsAll) + ".");
+    List<EmbeddedKubernetes.Request> opRequests = k8s.requests().subList(requestsBefore, k8s.requests().size())
+        .stream().filter(EmbeddedKubernetes.Request::fromOperator).toList();
+    Map<String, Long> byMethod = new TreeMap<>();
+    opRequests.forEach(r -> byMethod.merge(r.method(), 1L, Long::sum));
+    row("operator start-up (informers synced): wall / operator CPU", String.format(Locale.ROOT, "%.1f s / %.1f s",
+        startWall, startCpu), "", "");
+    row("every verdict written (from process start): wall / operator CPU", String.format(Locale.ROOT,
+        "%.1f s / %.1f s", allWall, allCpu), "≤ 120 s / ≤ 60 s CPU at 10,000",
+        n >= 10_000 ? met(allWall <= 120 && allCpu <= 60) : "(at " + n + ")");
+    notes.add(String.format(Locale.ROOT, "Until every verdict was written the operator sent the mock %,d requests %s;"
+        + " the benchmark's own LISTs of the verdicts (one about every second) took %d ms median, %d ms max.",
+        opRequests.size(), byMethod, median(listMillis), max(listMillis)));
+
+    // 3b. idle
+    say("settling 10 s, then " + idleSeconds + " s idle");
+    Thread.sleep(10_000);
+    double idleCpu0 = cpuSeconds();
+    Map<String, Long> idleThreads0 = threadTicks();
+    long idleFrom = System.currentTimeMillis();
+    int idleK8s0 = operatorRequests();
+    Thread.sleep(idleSeconds * 1000);
+    double idleCpu = cpuSeconds() - idleCpu0;
+    notes.add("Operator CPU by thread while idle: " + topThreads(idleThreads0, threadTicks()) + ".");
+    long idleTo = System.currentTimeMillis();
+    int idleK8s = operatorRequests() - idleK8s0;
+    double mcores = idleCpu / idleSeconds * 1000;
+    row("idle CPU, " + idleSeconds + " s with nothing changing", String.format(Locale.ROOT, "%.1f mcores", mcores),
+        "≤ 20 mcores at 10,000", n >= 10_000 ? met(mcores <= 20) : "(at " + n + ")");
+    List<Integer> idleInstants = prometheus.countsBetween(idleFrom, idleTo);
+    row("Prometheus queries while idle", idleInstants.stream().mapToInt(Integer::intValue).sum()
+        + " (" + idleInstants.size() + " instants queried)", "", "");
+    notes.add("While idle the operator sent the mock " + idleK8s + " requests.");
+
+    // 3c. heap after a full GC
+    String heap = heapAfterFullGc();
+    row("heap after full GC (jcmd GC.run; GC.heap_info)", heap, "≤ 10 MiB per 1,000 Deployments (10k − 1k)", "");
+
+    // 3d. the wave
+    waveAndSamples(cluster);
+
+    // 3e. sizes
+    RollbackPolicy policy = client.resources(RollbackPolicy.class).inNamespace(NS).withName(POLICY).get();
+    int policyBytes = json(policy.getStatus());
+    row("policy status (JSON)", String.format(Locale.ROOT, "%,d B", policyBytes), "≤ 16 KiB",
+        met(policyBytes <= 16 * 1024));
+    String largest = null;
+    int largestBytes = 0;
+    for (RolloutVerdict v : verdicts()) {
+      int b = json(v.getStatus());
+      if (b > largestBytes) {
+        largestBytes = b;
+        largest = v.getMetadata().getName();
+      }
+    }
+    row("largest verdict status (JSON)", String.format(Locale.ROOT, "%,d B (%s)", largestBytes, largest),
+        "≤ 8 KiB", met(largestBytes <= 8 * 1024));
+    notes.add("Policy status at the end: targets " + policy.getStatus().targets + ", phases "
+        + policy.getStatus().phases + ", actions " + policy.getStatus().actions + ".");
+    notes.add(String.format(Locale.ROOT, "Whole run %.0f s.", secondsSince(t0)));
+  }
+
+  void waveAndSamples(SimulatedCluster cluster) throws Exception {
+    List<String> rollingNames = new ArrayList<>();
+    Set<String> badNames = ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < n; i++) {
+      if (rolling(i)) {
+        rollingNames.add(name(i));
+      }
+      if (bad(i)) {
+        badNames.add(name(i));
+      }
+    }
+    Set<String> rollingSet = Set.copyOf(rollingNames);
+    Map<String, Long> rolledAt = new ConcurrentHashMap<>();
+    Map<String, Long> immediateSeenAt = new ConcurrentHashMap<>();
+    Map<String, String> falseRollbacks = new ConcurrentHashMap<>();
+    Map<String, String> badNotImmediate = new ConcurrentHashMap<>();
+    List<Long> listMillis = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger polls = new AtomicInteger();
+    // a poller: one LIST about every second, from the first rollout until the windows close
+    Thread poller = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        long started = System.nanoTime();
+        try {
+          List<RolloutVerdict> vs = verdicts();
+          long now = System.currentTimeMillis();
+          listMillis.add((System.nanoTime() - started) / 1_000_000);
+          polls.incrementAndGet();
+          for (RolloutVerdict v : vs) {
+            RolloutVerdictStatus s = v.getStatus();
+            String name = v.getMetadata().getName();
+            if (s == null || s.action == null) {
+              continue;
+            }
+            boolean rolled = rolledAt.containsKey(name) && Long.valueOf(2).equals(s.revision);
+            if (badNames.contains(name)) {
+              if (rolled && s.action == Action.RollbackImmediate) {
+                immediateSeenAt.putIfAbsent(name, now);
+              }
+            } else if (s.action.isRollback()) {
+              falseRollbacks.putIfAbsent(name, "revision " + s.revision + " " + s.action + ": " + s.reason);
+            }
+          }
+        } catch (RuntimeException e) {
+          say("poll failed: " + e);
+        }
+        long took = (System.nanoTime() - started) / 1_000_000;
+        pause(Math.max(50, 1000 - took), took);
+      }
+    }, "poller");
+    poller.setDaemon(true);
+
+    say("wave: " + rollingNames.size() + " Deployments roll out, " + badNames.size() + " of them bad");
+    double cpu0 = cpuSeconds();
+    Map<String, Long> threads0 = threadTicks();
+    long waveFrom = System.currentTimeMillis();
+    int k8s0 = operatorRequests();
+    int prom0 = prometheus.total.get();
+    poller.start();
+    for (String name : rollingNames) {
+      if (badNames.contains(name)) {
+        prometheus.bad.add(name);
+      }
+      rolledAt.put(name, System.currentTimeMillis());
+      cluster.rollout(NS, name, Map.of("app", "registry/" + name + ":v2"), SimulatedCluster.Pods.Ready);
+    }
+    long lastRollout = System.currentTimeMillis();
+    double rolloutSeconds = (lastRollout - waveFrom) / 1000.0;
+    say(String.format(Locale.ROOT, "  rollouts written in %.1f s; waiting for the windows to close", rolloutSeconds));
+    // the windows close WINDOW after each rollout; a closing window is a decision change, written at once
+    Map<String, RolloutVerdictStatus> finals = new HashMap<>();
+    await("every rolling Deployment's window to close", WINDOW_MS / 1000 + 120, () -> {
+      if (System.currentTimeMillis() < lastRollout + WINDOW_MS + 2 * INTERVAL_MS) {
+        return false;
+      }
+      finals.clear();
+      for (RolloutVerdict v : verdicts()) {
+        if (rollingSet.contains(v.getMetadata().getName()) && v.getStatus() != null) {
+          finals.put(v.getMetadata().getName(), v.getStatus());
+        }
+      }
+      return finals.size() == rollingSet.size() && finals.values().stream().allMatch(s ->
+          Long.valueOf(2).equals(s.revision) && s.phase != Phase.Observing && s.phase != Phase.Pending
+              && s.observeUntil != null && Instant.parse(s.observeUntil).toEpochMilli() < System.currentTimeMillis());
+    }, 1000);
+    poller.interrupt();
+    poller.join(10_000);
+    // one more read after the counters' last write, to see the final sample counts
+    Thread.sleep(2 * INTERVAL_MS);
+    finals.clear();
+    for (RolloutVerdict v : verdicts()) {
+      if (rollingSet.contains(v.getMetadata().getName())) {
+        finals.put(v.getMetadata().getName(), v.getStatus());
+      }
+    }
+    long waveTo = System.currentTimeMillis();
+    double waveCpu = cpuSeconds() - cpu0;
+    notes.add("Operator CPU by thread during the wave: " + topThreads(threads0, threadTicks()) + ".");
+    int waveK8s = operatorRequests() - k8s0;
+    int waveProm = prometheus.total.get() - prom0;
+
+    // bad ones: RollbackImmediate, and how fast
+    List<Long> seen = new ArrayList<>();
+    List<Long> decided = new ArrayList<>();
+    for (String name : badNames) {
+      RolloutVerdictStatus s = finals.get(name);
+      Long at = immediateSeenAt.get(name);
+      if (at == null) {
+        badNotImmediate.put(name, s == null ? "no status" : s.phase + " " + s.action + ": " + s.reason);
+        if (s != null && s.action == Action.RollbackImmediate) {
+          at = waveTo; // reached it only after the last poll
+        } else {
+          continue;
+        }
+      }
+      seen.add(at - rolledAt.get(name));
+      if (s != null && s.timeline != null) {
+        // RollbackImmediate is the top level: the last rise reached it
+        s.timeline.stream().filter(e -> "RollbackRecommended".equals(e.event) || "Escalated".equals(e.event))
+            .map(e -> Instant.parse(e.at).toEpochMilli()).max(Long::compare)
+            .ifPresent(t -> decided.add(t - rolledAt.get(name)));
+      }
+    }
+    long badOk = badNames.stream().filter(nm -> finals.get(nm) != null
+        && finals.get(nm).action == Action.RollbackImmediate).count();
+    boolean fast = badNotImmediate.isEmpty() && max(seen) <= 16_000;
+    row("bad Deployments at RollbackImmediate; time from rollout (seen by a ~1 s LIST poll, max / median)",
+        String.format(Locale.ROOT, "%d of %d; %.1f s / %.1f s", badOk, badNames.size(), max(seen) / 1000.0,
+            median(seen) / 1000.0), "all, ≤ 16 s", met(fast));
+    row("… time from rollout to the decision (timeline `at`, max / median)", String.format(Locale.ROOT,
+        "%.1f s / %.1f s", max(decided) / 1000.0, median(decided) / 1000.0), "", "");
+    row("healthy Deployments ever recommended a rollback", Integer.toString(falseRollbacks.size()), "0",
+        met(falseRollbacks.isEmpty()));
+    falseRollbacks.forEach((k, v) -> problems.add("healthy " + k + " recommended a rollback: " + v));
+    badNotImmediate.forEach((k, v) -> problems.add("bad " + k + " not seen at RollbackImmediate by the poller: "
+        + v));
+
+    // samples on time
+    long taken = 0;
+    long missed = 0;
+    int dumped = 0;
+    StringBuilder dump = new StringBuilder();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String name : rollingNames) {
+      RolloutVerdictStatus s = finals.get(name);
+      if (s == null || s.samples == null) {
+        problems.add(name + ": no samples in its verdict");
+        continue;
+      }
+      int t = s.samples.taken == null ? 0 : s.samples.taken;
+      int m = s.samples.missed == null ? 0 : s.samples.missed;
+      taken += t;
+      missed += m;
+      counts.merge(t + "+" + m, 1, Integer::sum);
+      if (m > 0) {
+        problems.add(name + ": samples taken " + t + ", missed " + m + " (phase " + s.phase + ", rolled out at "
+            + Instant.ofEpochMilli(rolledAt.get(name)) + ", rolloutStartedAt " + s.rolloutStartedAt + ")");
+        if (dumped++ < 5) {
+          dump.append("---\n").append(client.getKubernetesSerialization().asYaml(
+              client.resources(RolloutVerdict.class).inNamespace(NS).withName(name).get()));
+        }
+      }
+    }
+    if (dumped > 0) {
+      Path file = Path.of(log.toString().replaceAll("\\.log$", "") + "-missed.yaml");
+      Files.writeString(file, dump);
+      notes.add("Verdicts that missed samples (first 5): " + file + ".");
+    }
+    double onTime = taken + missed == 0 ? 0 : 100.0 * taken / (taken + missed);
+    row("samples on time during the wave (Σ taken / Σ (taken + missed))", String.format(Locale.ROOT,
+        "%.2f%% (%,d of %,d)", onTime, taken, taken + missed), "≥ 99%", met(onTime >= 99));
+    notes.add("Sample counts per rolling verdict (taken+missed: how many verdicts): " + counts + "; a "
+        + WINDOW_MS / 1000 + " s window at " + INTERVAL_MS / 1000 + " s has " + WINDOW_MS / INTERVAL_MS
+        + " or " + (WINDOW_MS / INTERVAL_MS + 1) + " grid instants.");
+
+    // Prometheus per grid instant
+    List<Integer> perInstant = prometheus.countsBetween(waveFrom, waveTo);
+    row("Prometheus queries per grid instant during the wave (max / median)", String.format(Locale.ROOT,
+        "%d / %d (%d instants queried, %,d queries)", max(perInstant), median(perInstant), perInstant.size(),
+        waveProm), "≤ 2", met(max(perInstant) <= 2));
+    String busy = prometheus.busyInstants(waveFrom, waveTo);
+    if (!busy.isEmpty()) {
+      problems.add("grid instants queried more than twice (instant: per request, ms after the instant / "
+          + "Deployments in the query): " + busy);
+    }
+    List<Long> lag = prometheus.lagsBetween(waveFrom, waveTo);
+    row("… query sent after its grid instant (median / max)", String.format(Locale.ROOT, "%d ms / %d ms",
+        median(lag), max(lag)), "", "");
+    row("wave: operator CPU / wall", String.format(Locale.ROOT, "%.1f s / %.1f s (rollouts written in %.1f s)",
+        waveCpu, (waveTo - waveFrom) / 1000.0, rolloutSeconds), "", "");
+    notes.add(String.format(Locale.ROOT, "During the wave the operator sent the mock %,d requests; the "
+        + "benchmark's %d LIST polls of all verdicts took %d ms median, %d ms max.", waveK8s, polls.get(),
+        median(listMillis), max(listMillis)));
+  }
+
+  // ---- measuring the operator process
+
+  double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + operator.pid() + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 14 (utime) and 15 (stime) of proc(5); f[0] is field 3
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clockTicks;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the operator's CPU time: " + e.getMessage(), e);
+    }
+  }
+
+  /** CPU ticks per thread name of the operator process (digits folded, so pools add up). */
+  Map<String, Long> threadTicks() {
+    Map<String, Long> out = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + operator.pid() + "/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(comm, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  /** The threads that used the most CPU between two {@link #threadTicks} readings. */
+  String topThreads(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> delta = new HashMap<>();
+    after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+    return delta.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+        .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue() / (double) clockTicks))
+        .reduce((a, b) -> a + ", " + b).orElse("none");
+  }
+
+  static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor(5, TimeUnit.SECONDS) ? Long.parseLong(out) : 100;
+    } catch (Exception e) {
+      return 100;
+    }
+  }
+
+  String heapAfterFullGc() throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    String tool = Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd";
+    jcmd(tool, "GC.run");
+    jcmd(tool, "GC.run");
+    String info = jcmd(tool, "GC.heap_info");
+    Matcher m = Pattern.compile("(?m)^\\s*(\\S[^\\n]*?heap)\\s+total (\\d+)K, used (\\d+)K").matcher(info);
+    Matcher meta = Pattern.compile("Metaspace\\s+used (\\d+)K").matcher(info);
+    if (!m.find()) {
+      problems.add("could not read the heap from jcmd GC.heap_info: " + info.strip());
+      return "?";
+    }
+    String metaspace = meta.find() ? String.format(Locale.ROOT, "; metaspace %.1f MiB",
+        Long.parseLong(meta.group(1)) / 1024.0) : "";
+    return String.format(Locale.ROOT, "%.1f MiB used (%s, -Xmx%s%s)", Long.parseLong(m.group(3)) / 1024.0,
+        m.group(1).trim(), operatorXmx, metaspace);
+  }
+
+  String jcmd(String tool, String command) throws Exception {
+    Process p = new ProcessBuilder(tool, Long.toString(operator.pid()), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("jcmd " + command + " did not finish in 60 s");
+    }
+    return out;
+  }
+
+  boolean killOperator() {
+    Process p = operator;
+    if (p == null || !p.isAlive()) {
+      return true;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    return !p.isAlive();
+  }
+
+  void scanLog() {
+    if (log == null || !Files.exists(log)) {
+      return;
+    }
+    try {
+      List<String> lines = Files.readAllLines(log);
+      Map<String, Integer> kinds = new LinkedHashMap<>();
+      int warn = 0;
+      int error = 0;
+      int exceptions = 0;
+      for (String l : lines) {
+        boolean w = l.contains(" WARN ");
+        boolean e = l.contains(" ERROR ");
+        boolean x = l.contains("Exception") && !w && !e;
+        if (w) {
+          warn++;
+        }
+        if (e) {
+          error++;
+        }
+        if (x) {
+          exceptions++;
+        }
+        if (w || e || x) {
+          // the same message for another Deployment counts as the same kind
+          kinds.merge(l.replaceAll("web-\\d{5}", "web-N").replaceAll("\\d+", "#").replaceAll("^\\[[^]]*\\] ", ""),
+              1, Integer::sum);
+        }
+      }
+      row("operator log: WARN / ERROR / other lines naming an exception", warn + " / " + error + " / " + exceptions
+          + " (of " + lines.size() + " lines)", "0 / 0 / 0", met(warn + error + exceptions == 0));
+      kinds.entrySet().stream().limit(12).forEach(k -> problems.add("log ×" + k.getValue() + ": "
+          + (k.getKey().length() > 300 ? k.getKey().substring(0, 300) + "…" : k.getKey())));
+    } catch (IOException e) {
+      problems.add("cannot read the operator log: " + e.getMessage());
+    }
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  boolean logContains(String s) {
+    try {
+      return Files.exists(log) && Files.readString(log).contains(s);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  // ---- the mock
+
+  List<RolloutVerdict> verdicts() {
+    return client.resources(RolloutVerdict.class).inNamespace(NS).list().getItems();
+  }
+
+  int operatorRequests() {
+    return (int) k8s.requests().stream().filter(EmbeddedKubernetes.Request::fromOperator).count();
+  }
+
+  int json(Object status) {
+    return status == null ? 0
+        : client.getKubernetesSerialization().asJson(status).getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  // ---- helpers
+
+  static void await(String what, long timeoutSeconds, BooleanSupplier done, long pollMillis)
+      throws InterruptedException {
+    long until = System.currentTimeMillis() + timeoutSeconds * 1000;
+    while (!done.getAsBoolean()) {
+      if (System.currentTimeMillis() > until) {
+        throw new IllegalStateException("timed out after " + timeoutSeconds + " s waiting for " + what);
+      }
+      Thread.sleep(pollMillis);
+    }
+  }
+
+  static double secondsSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1e9;
+  }
+
+  static String met(boolean ok) {
+    return ok ? "met" : "**missed**";
+  }
+
+  /** The median (upper), or -1 for none. */
+  static long median(List<? extends Number> xs) {
+    if (xs.isEmpty()) {
+      return -1;
+    }
+    List<Long> s = new ArrayList<>();
+    xs.forEach(x -> s.add(x.longValue()));
+    Collections.sort(s);
+    return s.get(s.size() / 2);
+  }
+
+  /** The maximum, or -1 for none. */
+  static long max(List<? extends Number> xs) {
+    return xs.stream().mapToLong(Number::longValue).max().orElse(-1);
+  }
+
+  /** Sleeps at least {@code min} ms and at least as long as the last LIST took, so polling holds the mock's lock
+   * at most half the time. */
+  static void pause(long min, long lastMillis) {
+    try {
+      Thread.sleep(Math.max(min, lastMillis));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  synchronized void print() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("\n### Fleet benchmark, N = ").append(String.format(Locale.ROOT, "%,d", n))
+        .append(" Deployments × 3 pods (").append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ").append(System.getProperty("java.vm.name")).append(' ')
+        .append(System.getProperty("java.version")).append(")\n\n");
+    sb.append("| measure | measured | target | |\n|---|---|---|---|\n");
+    rows.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v[0]).append(" | ").append(v[1])
+        .append(" | ").append(v[2]).append(" |\n"));
+    sb.append('\n');
+    notes.forEach(s -> sb.append("- ").append(s).append('\n'));
+    if (!problems.isEmpty()) {
+      sb.append("\nProblems seen:\n\n");
+      problems.stream().limit(40).forEach(s -> sb.append("- ").append(s).append('\n'));
+      if (problems.size() > 40) {
+        sb.append("- … and ").append(problems.size() - 40).append(" more\n");
+      }
+    }
+    System.out.println(sb);
+    System.out.flush();
+  }
+
+  /**
+   * Answers the default grouped errorRate and latencyP95 queries with one series per Deployment named in the
+   * query's {@code deployment=~"..."} alternation; counts the requests per {@code time=} (grid instant).
+   */
+  static final class StubPrometheus implements AutoCloseable {
+    private static final Pattern DEPLOYMENTS = Pattern.compile("deployment=~\"((?:[^\"\\\\]|\\\\.)*)\"");
+    final HttpServer server;
+    final Set<String> bad = ConcurrentHashMap.newKeySet();
+    final AtomicInteger total = new AtomicInteger();
+    /** grid instant (ms) → requests for it. */
+    final Map<Long, AtomicInteger> perInstant = new ConcurrentHashMap<>();
+    /** (arrival ms, instant ms, Deployments in the query) of every request. */
+    final ConcurrentLinkedQueue<long[]> arrivals = new ConcurrentLinkedQueue<>();
+
+    StubPrometheus() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      server.createContext("/api/v1/query", this::answer);
+      server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "stub-prometheus");
+        t.setDaemon(true);
+        return t;
+      }));
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    List<Integer> countsBetween(long from, long to) {
+      List<Integer> out = new ArrayList<>();
+      perInstant.forEach((at, c) -> {
+        if (at >= from && at <= to) {
+          out.add(c.get());
+        }
+      });
+      return out;
+    }
+
+    String busyInstants(long from, long to) {
+      Map<Long, List<String>> by = new TreeMap<>();
+      for (long[] a : arrivals) {
+        if (a[1] >= from && a[1] <= to && perInstant.get(a[1]).get() > 2) {
+          by.computeIfAbsent(a[1], k -> new ArrayList<>()).add((a[0] - a[1]) + "/" + a[2]);
+        }
+      }
+      StringBuilder sb = new StringBuilder();
+      by.entrySet().stream().limit(6).forEach(e -> sb.append(sb.length() == 0 ? "" : "; ")
+          .append(Instant.ofEpochMilli(e.getKey())).append(": ").append(e.getValue()));
+      if (by.size() > 6) {
+        sb.append("; … ").append(by.size() - 6).append(" more instants");
+      }
+      return sb.toString();
+    }
+
+    List<Long> lagsBetween(long from, long to) {
+      List<Long> out = new ArrayList<>();
+      for (long[] a : arrivals) {
+        if (a[0] >= from && a[0] <= to) {
+          out.add(a[0] - a[1]);
+        }
+      }
+      return out;
+    }
+
+    private void answer(HttpExchange ex) throws IOException {
+      long arrived = System.currentTimeMillis();
+      String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String raw = ex.getRequestURI().getRawQuery();
+      if (raw != null) {
+        form = form.isEmpty() ? raw : form + "&" + raw;
+      }
+      String query = param(form, "query");
+      String time = param(form, "time");
+      total.incrementAndGet();
+      long at = time == null ? arrived : new BigDecimal(time).movePointRight(3).longValue();
+      perInstant.computeIfAbsent(at, k -> new AtomicInteger()).incrementAndGet();
+      long[] arrival = {arrived, at, 0};
+      arrivals.add(arrival);
+      String ts = time == null ? String.format(Locale.ROOT, "%.3f", arrived / 1000.0) : time;
+      StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[");
+      boolean latency = query != null && query.contains("histogram_quantile");
+      boolean errors = query != null && query.contains("status=~\"5..\"");
+      Matcher m = query == null ? null : DEPLOYMENTS.matcher(query);
+      if (m != null && m.find()) {
+        boolean first = true;
+        for (String escaped : m.group(1).split("(?<!\\\\)\\|")) {
+          String d = escaped.replace("\\", "");
+          double v = latency ? 0.1 : errors ? (bad.contains(d) ? 0.08 : 0.001) : 10.0;
+          sb.append(first ? "" : ",").append("{\"metric\":{\"deployment\":\"").append(d)
+              .append("\"},\"value\":[").append(ts).append(",\"").append(v).append("\"]}");
+          first = false;
+          arrival[2]++;
+        }
+      }
+      byte[] body = sb.append("]}}").toString().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+
+    private static String param(String form, String name) {
+      for (String pair : form.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).equals(name)) {
+          return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+}
