@@ -43,6 +43,7 @@ final class MetricSampler implements AutoCloseable {
   static final int QUERY_THREADS = 8;
   private static final int FIRE_THREADS = 2;
   static final long FIRE_GRACE_MILLIS = 150;
+  static final long NOT_RESOLVED_RETRY_MILLIS = 250;
 
   /** What a query needs of one target, and which instant it needs next. */
   record Target(String name, String revision, String podTemplateHash, long nextInstant) {}
@@ -61,6 +62,8 @@ final class MetricSampler implements AutoCloseable {
     ScheduledFuture<?> scheduled;
     long scheduledAt = Long.MAX_VALUE;
     boolean running;
+    /** Not before this time (epoch ms): set while the policy's connection is not resolved yet. */
+    volatile long notBefore;
 
     PolicySampling(String key) {
       this.key = key;
@@ -234,7 +237,7 @@ final class MetricSampler implements AutoCloseable {
       // A little after the instant: the query reads the instant anyway (time=), and a target that registered for it
       // a moment before joins this query rather than costing another.
       long grace = Math.min(FIRE_GRACE_MILLIS, interval(p.key) / 4);
-      long delay = Math.max(0, at + grace - clock.millis());
+      long delay = Math.max(Math.max(0, at + grace - clock.millis()), p.notBefore - clock.millis());
       p.scheduled = timer.schedule(() -> fires.execute(() -> fire(p)), delay, TimeUnit.MILLISECONDS);
     }
   }
@@ -285,6 +288,12 @@ final class MetricSampler implements AutoCloseable {
       return;
     }
     PrometheusConnections.Resolved connection = catalog.connection(p.key);
+    if (connection == null) {
+      // Just started: the policy reconciler has not resolved the connection yet. The instants stay due (they are
+      // read late in a moment) rather than being attempted, and so inconclusive, for want of a URL.
+      p.notBefore = clock.millis() + NOT_RESOLVED_RETRY_MILLIS;
+      return;
+    }
     for (Map.Entry<Long, List<Readings>> e : byInstant.entrySet()) {
       long at = e.getKey();
       List<Readings> due = e.getValue();
@@ -313,8 +322,7 @@ final class MetricSampler implements AutoCloseable {
     Map<String, Map<String, MetricReading>> out = new HashMap<>();
     due.forEach(r -> out.put(r.target.name(), new HashMap<>()));
     java.util.Set<String> signals = compiled.queries().bySignal().keySet();
-    String unavailable = connection == null ? "Prometheus connection not resolved yet"
-        : connection.unavailable() != null ? connection.unavailable()
+    String unavailable = connection.unavailable() != null ? connection.unavailable()
         : connection.problem() != null ? connection.problem()
         : connection.client() == null ? "no Prometheus configured" : null;
     if (unavailable != null) {

@@ -98,7 +98,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
             serialization, "metadata.labels", "metadata.annotations", "spec", "status.revision", "status.phase", "status.action",
             "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
-            "status.procedure", "status.evaluation"))
+            "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs"))
         .withSecondaryToPrimaryMapper(v -> {
           Set<ResourceID> ids = new java.util.HashSet<>();
           ids.add(new ResourceID(VerdictReconciler.policyOf(v), v.getMetadata().getNamespace()));

@@ -46,8 +46,18 @@ public final class StatusRecorder<R extends CustomResource<?, S>, S> {
 
   /** The status to start from: the cached one, or the one this recorder wrote (or held) over it. */
   public S latest(R cached) {
-    Known<S> k = known.get(key(cached));
-    return k != null && k.over().equals(cached.getMetadata().getResourceVersion()) ? k.status() : cached.getStatus();
+    String key = key(cached);
+    Known<S> k = known.get(key);
+    if (k == null) {
+      return cached.getStatus();
+    }
+    if (k.over().equals(cached.getMetadata().getResourceVersion())) {
+      return k.status() != null ? k.status() : cached.getStatus();
+    }
+    // The cache has moved past what was written: it holds the status now, so this copy only costs memory. The time
+    // of the last write is kept, so held counters still wait their interval.
+    known.replace(key, k, new Known<>(cached.getMetadata().getResourceVersion(), null, k.writtenAt()));
+    return cached.getStatus();
   }
 
   /** Forgets an object that is gone. */

@@ -54,7 +54,6 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   public static final String NAME = "rolloutverdict";
   static final String BY_POLICY = "byPolicy";
   static final String BY_OWNER = "byOwner";
-  static final String BY_TEMPLATE_HASH = "byTemplateHash";
   static final long INVALID_RETRY_MILLIS = 30_000;
   private static final Logger LOG = LoggerFactory.getLogger(VerdictReconciler.class);
 
@@ -130,9 +129,9 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
             .flatMap(rs -> owner(rs, "Deployment"))
             .map(name -> Set.of(new ResourceID(name, p.getMetadata().getNamespace()))).orElse(Set.of()))
         .build(), context);
-    pods.addIndexer(BY_TEMPLATE_HASH, p -> p.getMetadata().getLabels() == null
-        || p.getMetadata().getLabels().get(RolloutReader.POD_TEMPLATE_HASH) == null ? List.of()
-        : List.of(nsKey(p.getMetadata().getNamespace(), p.getMetadata().getLabels().get(RolloutReader.POD_TEMPLATE_HASH))));
+    // By owning ReplicaSet, not by template hash alone: two Deployments with the same template share a hash.
+    pods.addIndexer(BY_OWNER, p -> owner(p, "ReplicaSet")
+        .map(rs -> List.of(nsKey(p.getMetadata().getNamespace(), rs))).orElse(List.of()));
     // A policy edit re-evaluates the verdicts it guards, and those of Deployments it now selects (a takeover).
     policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(RollbackPolicy.class,
             RolloutVerdict.class)
@@ -199,11 +198,15 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       return UpdateControl.<RolloutVerdict>noUpdate().rescheduleAfter(INVALID_RETRY_MILLIS);
     }
     Policy p = compiled.policy();
-    RolloutSnapshot snapshot = RolloutReader.read(deployment,
-        replicaSets.byIndex(BY_OWNER, nsKey(namespace, name)));
+    List<ReplicaSet> owned = replicaSets.byIndex(BY_OWNER, nsKey(namespace, name));
+    RolloutSnapshot snapshot = RolloutReader.read(deployment, owned);
     String hash = snapshot.podTemplateHash();
-    List<PodState> podStates = hash == null ? List.of()
-        : pods.byIndex(BY_TEMPLATE_HASH, nsKey(namespace, hash)).stream().map(PodState::of).toList();
+    String current = hash == null ? null : owned.stream()
+        .filter(rs -> RolloutReader.ownedBy(rs, deployment) && rs.getMetadata().getLabels() != null
+            && hash.equals(rs.getMetadata().getLabels().get(RolloutReader.POD_TEMPLATE_HASH)))
+        .map(rs -> rs.getMetadata().getName()).findFirst().orElse(null);
+    List<PodState> podStates = current == null ? List.of()
+        : pods.byIndex(BY_OWNER, nsKey(namespace, current)).stream().map(PodState::of).toList();
     MetricSource metrics = p.metricsConfigured() ? (s, at) -> sampler.sampling(policyKey, name, p, s, at) : null;
     TargetEvaluator.Result r = evaluator.evaluate(compiled, snapshot, podStates, metrics, recorded, now);
     boolean decisionChanged = DecisionKey.changed(recorded, r.status());
