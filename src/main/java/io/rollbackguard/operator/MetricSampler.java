@@ -45,8 +45,12 @@ final class MetricSampler implements AutoCloseable {
   static final long FIRE_GRACE_MILLIS = 150;
   static final long NOT_RESOLVED_RETRY_MILLIS = 250;
 
-  /** What a query needs of one target, and which instant it needs next. */
-  record Target(String name, String revision, String podTemplateHash, long nextInstant) {}
+  /**
+   * What a query needs of one target, and which instant it needs next.
+   *
+   * @param fresh no sample of its window counted yet (a new rollout, not a window resumed after a restart)
+   */
+  record Target(String name, String revision, String podTemplateHash, long nextInstant, boolean fresh) {}
 
   /** One target's delivered readings (instant → signal → reading) and the latest instant attempted for it. */
   private static final class Readings {
@@ -64,6 +68,8 @@ final class MetricSampler implements AutoCloseable {
     boolean running;
     /** Not before this time (epoch ms): set while the policy's connection is not resolved yet. */
     volatile long notBefore;
+    /** The latest instant queried for the policy in this process. */
+    volatile long lastFired = Long.MIN_VALUE;
 
     PolicySampling(String key) {
       this.key = key;
@@ -278,6 +284,11 @@ final class MetricSampler implements AutoCloseable {
       if (r.target == null) {
         continue;
       }
+      if (r.target.fresh() && r.attemptedThrough == Long.MIN_VALUE && r.target.nextInstant() <= p.lastFired) {
+        // A rollout that registered just after its first instant was queried for the others: that instant is not
+        // queried again for it alone (one query per signal per instant), it reads as not sampled.
+        r.attemptedThrough = p.lastFired;
+      }
       long from = Policy.gridAtOrAfter(firstUnattempted(r, interval), interval);
       from = Math.max(from, current - (MAX_LATE_INSTANTS - 1) * interval);
       for (long at = from; at <= current; at += interval) {
@@ -296,6 +307,7 @@ final class MetricSampler implements AutoCloseable {
     }
     for (Map.Entry<Long, List<Readings>> e : byInstant.entrySet()) {
       long at = e.getKey();
+      p.lastFired = Math.max(p.lastFired, at);
       List<Readings> due = e.getValue();
       Map<String, Map<String, MetricReading>> readings = query(p, compiled, connection, due, at);
       if (fires.isShutdown()) {

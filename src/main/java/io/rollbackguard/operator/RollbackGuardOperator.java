@@ -11,6 +11,10 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.core.instrument.Gauge;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.api.RolloutVerdict;
 
@@ -27,21 +31,41 @@ public final class RollbackGuardOperator implements AutoCloseable {
   private final RecommendationGauges gauges;
   private final StatusRecorder<RolloutVerdict, io.rollbackguard.api.status.RolloutVerdictStatus> verdictStatus;
   private volatile boolean started;
+  private final AtomicBoolean leading;
 
   private RollbackGuardOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    operator = new Operator(o -> o.withKubernetesClient(client)
-        // The Fabric8 mock server has no server-side apply; status is written by StatusRecorder anyway.
-        .withUseSSAToPatchPrimaryResource(false)
-        .withConcurrentReconciliationThreads(RECONCILE_THREADS)
-        .withCloseClientOnStop(false)
-        .withCacheSyncTimeout(Duration.ofSeconds(60))
-        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry)));
     catalog = new PolicyCatalog(settings);
     Wakeups wakeups = new Wakeups();
     sampler = new MetricSampler(catalog, clock, wakeups::wake);
-    EventRecorder events = new EventRecorder(client);
     gauges = new RecommendationGauges(registry);
+    leading = new AtomicBoolean(settings.leaderElection() == null);
+    Gauge.builder("rollbackguard_leader", () -> leading.get() ? 1 : 0)
+        .description("1 while this replica leads (reconciles, samples, writes, exports recommendations), else 0")
+        .register(registry);
+    operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          // The Fabric8 mock server has no server-side apply; status is written by StatusRecorder anyway.
+          .withUseSSAToPatchPrimaryResource(false)
+          .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+          .withCloseClientOnStop(false)
+          .withCacheSyncTimeout(Duration.ofSeconds(60))
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+      OperatorSettings.LeaderElection election = settings.leaderElection();
+      if (election != null) {
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(election.leaseName())
+            .withLeaseNamespace(election.namespace())
+            .withIdentity(election.identity())
+            .withLeaseDuration(election.lease())
+            .withRenewDeadline(election.renew())
+            .withRetryPeriod(election.retry())
+            .withExitOnStopLeading(election.exitOnStopLeading())
+            .withLeaderCallbacks(new LeaderCallbacks(() -> leading.set(true), this::stopActing, leader -> { }))
+            .build());
+      }
+    });
+    EventRecorder events = new EventRecorder(client);
     verdictStatus = new StatusRecorder<>(client, RolloutVerdict.class, RolloutVerdict::new);
     RollbackPolicyReconciler policies = new RollbackPolicyReconciler(client, clock, catalog,
         new PrometheusConnections(client, settings.prometheusUrl(), clock),
@@ -75,6 +99,21 @@ public final class RollbackGuardOperator implements AutoCloseable {
 
   public boolean ready() {
     return started && new RuntimeInfo(operator).allEventSourcesAreHealthy();
+  }
+
+  /**
+   * Lost the Lease (only when configured not to exit): JOSDK stops reconciling; the sampler's work and the exported
+   * recommendations are the new leader's now.
+   */
+  private void stopActing() {
+    leading.set(false);
+    sampler.retainOnly(java.util.Set.of());
+    gauges.retainPolicies(java.util.Set.of());
+  }
+
+  /** Whether this replica leads (always, without leader election). */
+  public boolean leading() {
+    return leading.get();
   }
 
   /** Prometheus queries the sampler has sent (tests and the benchmark count them). */

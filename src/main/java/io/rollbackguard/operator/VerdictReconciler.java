@@ -223,7 +223,8 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     if (state != null && state.windowOpen()) {
       long next = MetricSampler.nextNeeded(p, state);
       if (p.metricsConfigured()) {
-        sampler.track(policyKey, new MetricSampler.Target(name, state.revision, hash, next));
+        sampler.track(policyKey, new MetricSampler.Target(name, state.revision, hash, next,
+            state.countedSamples() == 0));
         // The sampler wakes this verdict when the readings are in; this is the fallback should it not.
         wakeUp = next + sampleDeadlineMillis(policyKey) + 2_000;
       } else {

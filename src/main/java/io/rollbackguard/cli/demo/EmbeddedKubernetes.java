@@ -135,6 +135,14 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         return new MockResponse().setResponseCode(200).setBody("{\"major\":\"1\",\"minor\":\"31\","
             + "\"gitVersion\":\"v1.31.0\",\"platform\":\"linux/amd64\"}");
       }
+      if ("POST".equals(r.method()) && r.path().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+        // Leader election asks what it may do with Leases before it starts; the mock would echo the review back
+        // without a status. Answer as an API server would for the operator's Role.
+        return new MockResponse().setResponseCode(201).setBody("{\"apiVersion\":\"authorization.k8s.io/v1\","
+            + "\"kind\":\"SelfSubjectRulesReview\",\"spec\":{},\"status\":{\"incomplete\":false,"
+            + "\"nonResourceRules\":[],\"resourceRules\":[{\"apiGroups\":[\"coordination.k8s.io\"],"
+            + "\"resources\":[\"leases\"],\"verbs\":[\"get\",\"create\",\"update\"]}]}}");
+      }
       for (Failure f : failures) {
         if (f.which().test(r) && failures.remove(f)) {
           return new MockResponse().setResponseCode(f.code()).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
