@@ -44,6 +44,15 @@ final class RunCommand implements Callable<Integer> {
           + " (repeatable; same placeholders as spec.signals).")
   Map<String, String> defaultQueries = new java.util.LinkedHashMap<>();
 
+  @Option(names = "--leader-election-namespace", paramLabel = "NS",
+      description = "Namespace of the Lease that elects the one replica that acts (default: POD_NAMESPACE, else"
+          + " rollback-guard).")
+  String leaseNamespace;
+
+  @Option(names = "--no-leader-election",
+      description = "Act without a Lease: for a single local run only, never with two replicas.")
+  boolean noLeaderElection;
+
   @Option(names = "--port", defaultValue = "8080", description = "Port of /metrics, /healthz and /readyz (default: 8080).")
   int port;
 
@@ -91,7 +100,8 @@ final class RunCommand implements Callable<Integer> {
       return e.exitCode;
     }
     try (client; RollbackGuardOperator operator = RollbackGuardOperator.start(client,
-        new OperatorSettings(watched, url == null || url.isBlank() ? null : url, allow, port, defaultQueries),
+        new OperatorSettings(watched, url == null || url.isBlank() ? null : url, allow, port, defaultQueries)
+            .withLeaderElection(noLeaderElection ? null : election()),
         Clock.systemUTC())) {
       spec.commandLine().getOut().println("rollback-guard: watching " + (watched.isEmpty() ? "all namespaces" : watched)
           + " on " + client.getMasterUrl() + "; metrics and health on :" + operator.healthPort());
@@ -104,6 +114,17 @@ final class RunCommand implements Callable<Integer> {
               ? " (is the CRD installed? kubectl apply -f crds/)" : ""));
       return RollbackGuard.INVALID;
     }
+  }
+
+  /** The Lease and this replica's name in it: the pod's name in a cluster, host and process elsewhere. */
+  private OperatorSettings.LeaderElection election() {
+    String namespace = leaseNamespace != null ? leaseNamespace
+        : env.getOrDefault("POD_NAMESPACE", "rollback-guard");
+    String identity = env.get("POD_NAME");
+    if (identity == null || identity.isBlank()) {
+      identity = env.getOrDefault("HOSTNAME", "rollback-guard") + "-" + ProcessHandle.current().pid();
+    }
+    return OperatorSettings.LeaderElection.defaults(namespace, identity);
   }
 
   /** Blocks until the JVM is asked to stop (SIGTERM), or this thread is interrupted (tests). */

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.Gauge;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -60,8 +61,10 @@ public final class RollbackGuardOperator implements AutoCloseable {
             .withLeaseDuration(election.lease())
             .withRenewDeadline(election.renew())
             .withRetryPeriod(election.retry())
-            .withExitOnStopLeading(election.exitOnStopLeading())
-            .withLeaderCallbacks(new LeaderCallbacks(() -> leading.set(true), this::stopActing, leader -> { }))
+            // Exiting is ours to decide: a replica that loses its Lease exits, one that is shutting down does not.
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(() -> leading.set(true),
+                () -> stopActing(election.exitOnStopLeading()), leader -> { }))
             .build());
       }
     });
@@ -105,10 +108,16 @@ public final class RollbackGuardOperator implements AutoCloseable {
    * Lost the Lease (only when configured not to exit): JOSDK stops reconciling; the sampler's work and the exported
    * recommendations are the new leader's now.
    */
-  private void stopActing() {
+  private void stopActing(boolean exit) {
     leading.set(false);
     sampler.retainOnly(java.util.Set.of());
     gauges.retainPolicies(java.util.Set.of());
+    if (exit && started) {
+      // Lost the Lease while running: stop at once, so that no write of this replica overlaps the new leader's; the
+      // kubelet restarts it as a standby.
+      LoggerFactory.getLogger(RollbackGuardOperator.class).error("lost the leader Lease: exiting");
+      System.exit(1);
+    }
   }
 
   /** Whether this replica leads (always, without leader election). */
@@ -141,7 +150,7 @@ public final class RollbackGuardOperator implements AutoCloseable {
 
   @Override
   public void close() {
-    started = false;
+    started = false; // from here on, losing the Lease is the shutdown's doing: no exit
     operator.stop();
     sampler.close();
     if (health != null) {

@@ -88,7 +88,13 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   /** A fresh client over HTTP, for the operator: what `run` would build from a kubeconfig, with its user agent. */
   public KubernetesClient newOperatorClient() {
-    return server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT).endConfig());
+    return newOperatorClient("");
+  }
+
+  /** An operator's client whose requests can be told from another replica's: user agent {@code rollback-guard-operator/NAME}. */
+  public KubernetesClient newOperatorClient(String replica) {
+    String agent = replica.isEmpty() ? OPERATOR_USER_AGENT : OPERATOR_USER_AGENT + "/" + replica;
+    return server.createClient(b -> b.editOrNewConfig().withUserAgent(agent).endConfig());
   }
 
   public String url() {

@@ -1,0 +1,103 @@
+package io.rollbackguard.operator;
+
+import static io.rollbackguard.operator.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.cli.demo.EmbeddedKubernetes;
+import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.Phase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two replicas on one API server: one acts, the other takes over when it stops, and nothing is done twice. */
+class LeaderElectionIT {
+  // shorter than Kubernetes' 15/10/2 s so the test is quick; the same proportions
+  static final Duration LEASE = Duration.ofSeconds(3);
+  static final Duration RENEW = Duration.ofSeconds(2);
+  static final Duration RETRY = Duration.ofMillis(400);
+
+  OperatorHarness h = new OperatorHarness();
+  RollbackGuardOperator a;
+  RollbackGuardOperator b;
+
+  static OperatorSettings replica(String name) {
+    return new OperatorSettings(Set.of(), null, null, 0).withLeaderElection(new OperatorSettings.LeaderElection(
+        "rollback-guard", "rollback-guard", name, LEASE, RENEW, RETRY, false));
+  }
+
+  @AfterEach
+  void stop() {
+    for (RollbackGuardOperator o : new RollbackGuardOperator[] {a, b}) {
+      if (o != null) {
+        o.close();
+      }
+    }
+    h.close();
+  }
+
+  private static String writer(EmbeddedKubernetes.Request r) {
+    return r.userAgent().substring(r.userAgent().indexOf('/') + 1);
+  }
+
+  @Test
+  void oneReplicaActsAndTheOtherTakesOverMidWindowWithoutRepeatingAnything() {
+    a = RollbackGuardOperator.start(h.k8s.newOperatorClient("a"), replica("a"), Clock.systemUTC());
+    await().atMost(Duration.ofSeconds(10)).until(a::leading);
+    b = RollbackGuardOperator.start(h.k8s.newOperatorClient("b"), replica("b"), Clock.systemUTC());
+    assertThat(b.ready()).as("a standby is ready once its informers are synced").isTrue();
+    assertThat(b.leading()).isFalse();
+    assertThat(b.registry().scrape()).contains("rollbackguard_leader 0.0");
+    assertThat(a.registry().scrape()).contains("rollbackguard_leader 1.0");
+
+    h.createPolicy("checkout", "checkout", "  observation: {window: 12s, interval: 1s}\n");
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.phase == Phase.Stable);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+    RolloutVerdictStatus observing = await().atMost(Duration.ofSeconds(20)).until(
+        () -> h.target("checkout", "checkout"), d -> d != null && d.revision == 2 && d.phase == Phase.Observing);
+    assertThat(h.k8s.requests()).filteredOn(r -> r.fromOperator() && r.isWrite()
+        && !r.path().contains("/leases") && !r.path().contains("selfsubjectrulesreviews")).extracting(r -> writer(r) + " " + r.method() + " " + r.path())
+        .allSatisfy(w -> assertThat(w).startsWith("a "));
+
+    long stoppedAt = System.currentTimeMillis();
+    a.close();
+    a = null;
+    await().atMost(LEASE.plus(RETRY.multipliedBy(22).dividedBy(10)).plusSeconds(1)).until(b::leading);
+    long tookOver = System.currentTimeMillis() - stoppedAt;
+    Lease lease = h.client.leases().inNamespace("rollback-guard").withName("rollback-guard").get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("b");
+
+    // the window goes on where it was, and closes once
+    RolloutVerdictStatus done = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.revision == 2 && d.phase == Phase.Stable);
+    assertThat(done.rolloutStartedAt).isEqualTo(observing.rolloutStartedAt);
+    assertThat(done.timeline).filteredOn(e -> e.event.equals("RolloutObserved") && e.message.startsWith("revision 2"))
+        .hasSize(1);
+    h.cluster.annotate(NS, "checkout", "rollbackguard.io/declare", "security-flaw");
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.action == Action.RollbackImmediate);
+    List<Event> events = h.client.v1().events().inNamespace(NS).list().getItems();
+    for (String reason : List.of("RolloutObserved", "ObservationPassed", "RollbackRecommended")) {
+      assertThat(events).as(reason + " on the Deployment, revision 2").filteredOn(e -> reason.equals(e.getReason())
+          && "Deployment".equals(e.getInvolvedObject().getKind()) && e.getMessage().contains("revision 2"))
+          .hasSizeLessThanOrEqualTo(1);
+    }
+    assertThat(events).filteredOn(e -> "ObservationPassed".equals(e.getReason())
+        && "Deployment".equals(e.getInvolvedObject().getKind()) && e.getMessage().contains("revision 2")).hasSize(1);
+    assertThat(h.k8s.requests()).filteredOn(r -> r.fromOperator() && r.isWrite() && !r.path().contains("/leases") && !r.path().contains("selfsubjectrulesreviews"))
+        .extracting(LeaderElectionIT::writer).containsOnly("a", "b");
+    assertThat(tookOver).as("takeover, ms").isLessThan(LEASE.plus(RETRY.multipliedBy(22).dividedBy(10))
+        .plusSeconds(1).toMillis());
+  }
+}
