@@ -57,7 +57,9 @@ class DeployManifestsTest {
       "events.k8s.io|events|patch",
       "coordination.k8s.io|leases|create",
       "coordination.k8s.io|leases|update",
-      "coordination.k8s.io|leases|patch");
+      "coordination.k8s.io|leases|patch",
+      // a review of its own permissions (leader election asks before it starts): it changes nothing
+      "authorization.k8s.io|selfsubjectrulesreviews|create");
 
   /** One parsed YAML document and the file it came from. */
   record Doc(Path file, JsonNode node) {
@@ -268,6 +270,32 @@ class DeployManifestsTest {
   }
 
   @Test
+  void twoReplicasElectALeaderOnALeaseInTheirOwnNamespaceSpreadAndBudgetedForDisruptions() {
+    JsonNode pod = operatorPod();
+    assertThat(pod.path("affinity").path("podAntiAffinity").path("preferredDuringSchedulingIgnoredDuringExecution")
+        .get(0).path("podAffinityTerm").path("topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
+    List<String> env = new ArrayList<>();
+    operatorContainer().path("env").forEach(e -> env.add(e.path("name").asText() + "="
+        + e.path("valueFrom").path("fieldRef").path("fieldPath").asText()));
+    assertThat(env).contains("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace");
+    Doc pdb = only("PodDisruptionBudget");
+    assertThat(pdb.node().path("spec").path("maxUnavailable").asInt()).isEqualTo(1);
+    assertThat(pdb.node().path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/name").asText())
+        .isEqualTo("rollback-guard");
+    // Leases only in its own namespace: a Role, not the ClusterRole
+    Doc role = only("Role");
+    assertThat(role.node().path("metadata").path("namespace").asText()).isEqualTo("rollback-guard");
+    List<String> grants = new ArrayList<>();
+    role.node().path("rules").forEach(r -> r.path("resources").forEach(res -> r.path("verbs").forEach(v ->
+        grants.add(res.asText() + "|" + v.asText()))));
+    assertThat(grants).containsExactlyInAnyOrder("leases|get", "leases|create", "leases|update");
+    assertThat(only("ClusterRole").node().toString()).doesNotContain("leases");
+    Doc binding = only("RoleBinding");
+    assertThat(binding.node().path("roleRef").path("name").asText()).isEqualTo(role.name());
+    assertThat(binding.node().path("subjects").get(0).path("name").asText()).isEqualTo("rollback-guard");
+  }
+
+  @Test
   void theMetricsServiceSelectsTheOperatorPodAndIsScraped() {
     Doc service = only("Service");
     JsonNode podLabels = only("Deployment").node().path("spec").path("template").path("metadata").path("labels");
@@ -427,7 +455,7 @@ class DeployManifestsTest {
 
   private static JsonNode operatorPod() {
     Doc deployment = only("Deployment");
-    assertThat(deployment.node().path("spec").path("replicas").asInt()).isEqualTo(1);
+    assertThat(deployment.node().path("spec").path("replicas").asInt()).isEqualTo(2);
     return deployment.node().path("spec").path("template").path("spec");
   }
 
