@@ -9,15 +9,23 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
-/** /metrics (Prometheus text), /healthz (the process serves), /readyz (informers synced and healthy), one port. */
+/**
+ * /metrics (Prometheus text), /healthz (nothing the operator expects to do is overdue), /readyz (informers synced and
+ * healthy), on one port.
+ */
 final class HealthServer implements AutoCloseable {
   private final HttpServer server;
 
-  HealthServer(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) throws IOException {
+  HealthServer(int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
+      java.util.function.Supplier<java.util.Optional<String>> overdue) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 16);
     server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
         registry.scrape()));
-    server.createContext("/healthz", ex -> reply(ex, 200, "text/plain", "ok\n"));
+    // Live while nothing it expects to do is overdue: a wedged sampler or reconcile loop gets the pod restarted.
+    server.createContext("/healthz", ex -> {
+      java.util.Optional<String> late = overdue.get();
+      reply(ex, late.isEmpty() ? 200 : 503, "text/plain", late.isEmpty() ? "ok\n" : "overdue: " + late.get() + "\n");
+    });
     server.createContext("/readyz", ex -> {
       boolean ok = ready.getAsBoolean();
       reply(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "informers not synced\n");

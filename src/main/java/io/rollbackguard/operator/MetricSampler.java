@@ -90,11 +90,24 @@ final class MetricSampler implements AutoCloseable {
   /** The latest failure of a policy's connection, for its MetricsAvailable condition. */
   record PolicyMetricsNote(long at, String problem) {}
 
+  private final Liveness liveness;
+  /** Runs first in every fire: a test hook that can wedge the sampler, to see /healthz notice. */
+  volatile Runnable beforeFire = () -> { };
+
   /** @param wake called with (namespace, deployment) when readings for it arrived */
-  MetricSampler(PolicyCatalog catalog, Clock clock, BiConsumer<String, String> wake) {
+  MetricSampler(PolicyCatalog catalog, Clock clock, BiConsumer<String, String> wake, Liveness liveness) {
     this.catalog = catalog;
     this.clock = clock;
     this.wake = wake;
+    this.liveness = liveness;
+  }
+
+  private static String due(String policyKey) {
+    return "the next sample of policy " + policyKey;
+  }
+
+  private static String running(String policyKey) {
+    return "the sample of policy " + policyKey + " in progress";
   }
 
   /** The target is in a window and next needs {@code target.nextInstant()}. */
@@ -123,6 +136,7 @@ final class MetricSampler implements AutoCloseable {
               p.scheduled.cancel(false);
             }
             policies.remove(policyKey, p);
+            liveness.met(due(policyKey));
           }
         }
       }
@@ -191,6 +205,8 @@ final class MetricSampler implements AutoCloseable {
         if (p != null && p.scheduled != null) {
           p.scheduled.cancel(false);
         }
+        liveness.met(due(key));
+        liveness.met(running(key));
       }
     }
     notes.keySet().retainAll(policyKeys);
@@ -245,6 +261,7 @@ final class MetricSampler implements AutoCloseable {
       long grace = Math.min(FIRE_GRACE_MILLIS, interval(p.key) / 4);
       long delay = Math.max(Math.max(0, at + grace - clock.millis()), p.notBefore - clock.millis());
       p.scheduled = timer.schedule(() -> fires.execute(() -> fire(p)), delay, TimeUnit.MILLISECONDS);
+      liveness.expect(due(p.key), at, interval(p.key));
     }
   }
 
@@ -256,7 +273,10 @@ final class MetricSampler implements AutoCloseable {
       p.running = true;
       p.scheduledAt = Long.MAX_VALUE;
     }
+    liveness.met(due(p.key));
+    liveness.expect(running(p.key), clock.millis(), interval(p.key));
     try {
+      beforeFire.run();
       sampleDue(p);
     } catch (RuntimeException e) {
       LOG.warn("policy {}: sampling failed: {}", p.key, e.toString());
@@ -264,6 +284,7 @@ final class MetricSampler implements AutoCloseable {
       synchronized (p) {
         p.running = false;
       }
+      liveness.met(running(p.key));
       if (policies.get(p.key) == p) {
         schedule(p);
       }

@@ -33,12 +33,14 @@ public final class RollbackGuardOperator implements AutoCloseable {
   private final StatusRecorder<RolloutVerdict, io.rollbackguard.api.status.RolloutVerdictStatus> verdictStatus;
   private volatile boolean started;
   private final AtomicBoolean leading;
+  private final Liveness liveness;
 
   private RollbackGuardOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     catalog = new PolicyCatalog(settings);
     Wakeups wakeups = new Wakeups();
-    sampler = new MetricSampler(catalog, clock, wakeups::wake);
+    liveness = new Liveness(clock);
+    sampler = new MetricSampler(catalog, clock, wakeups::wake, liveness);
     gauges = new RecommendationGauges(registry);
     leading = new AtomicBoolean(settings.leaderElection() == null);
     Gauge.builder("rollbackguard_leader", () -> leading.get() ? 1 : 0)
@@ -74,7 +76,7 @@ public final class RollbackGuardOperator implements AutoCloseable {
         new PrometheusConnections(client, settings.prometheusUrl(), clock),
         new StatusRecorder<>(client, RollbackPolicy.class, RollbackPolicy::new), events, gauges, sampler);
     VerdictReconciler verdicts = new VerdictReconciler(client, clock, catalog, sampler, verdictStatus, events,
-        gauges, wakeups, settings.counterWriteMillis());
+        gauges, wakeups, settings.counterWriteMillis(), liveness);
     java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?>> scope =
         c -> {
           if (settings.namespaces().isEmpty()) {
@@ -86,7 +88,8 @@ public final class RollbackGuardOperator implements AutoCloseable {
     operator.register(policies, scope::accept);
     operator.register(verdicts, scope::accept);
     try {
-      health = settings.port() > 0 ? new HealthServer(settings.port(), registry, this::ready) : null;
+      health = settings.port() > 0 ? new HealthServer(settings.port(), registry, this::ready,
+          liveness::overdue) : null;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve metrics and health on port " + settings.port(), e);
     }
@@ -112,12 +115,29 @@ public final class RollbackGuardOperator implements AutoCloseable {
     leading.set(false);
     sampler.retainOnly(java.util.Set.of());
     gauges.retainPolicies(java.util.Set.of());
+    liveness.forgetAll();
     if (exit && started) {
       // Lost the Lease while running: stop at once, so that no write of this replica overlaps the new leader's; the
       // kubelet restarts it as a standby.
       LoggerFactory.getLogger(RollbackGuardOperator.class).error("lost the leader Lease: exiting");
       System.exit(1);
     }
+  }
+
+  /** What /healthz says is overdue, if anything. */
+  public java.util.Optional<String> overdue() {
+    return liveness.overdue();
+  }
+
+  /** Wedges the sampler's threads until {@code release} opens: a test hook for /healthz. */
+  void wedgeSamplerUntil(java.util.concurrent.CountDownLatch release) {
+    sampler.beforeFire = () -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
   }
 
   /** Whether this replica leads (always, without leader election). */

@@ -68,6 +68,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   private final TargetEvaluator evaluator = new TargetEvaluator();
   /** Counters and latest values alone are written at most this often (or once per interval, if longer). */
   private final long counterWriteMillis;
+  private final Liveness liveness;
 
   private InformerEventSource<Deployment, RolloutVerdict> deployments;
   private InformerEventSource<ReplicaSet, RolloutVerdict> replicaSets;
@@ -76,8 +77,9 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
 
   VerdictReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog, MetricSampler sampler,
       StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder, EventRecorder eventRecorder,
-      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis) {
+      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness) {
     this.counterWriteMillis = counterWriteMillis;
+    this.liveness = liveness;
     this.client = client;
     this.clock = clock;
     this.catalog = catalog;
@@ -168,6 +170,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     long now = clock.millis();
     String namespace = verdict.getMetadata().getNamespace();
     String name = verdict.getMetadata().getName();
+    liveness.met(due(namespace, name));
     Optional<Deployment> found = deployments.get(new ResourceID(name, namespace));
     if (found.isEmpty()) {
       delete(verdict, "its Deployment is gone");
@@ -238,7 +241,15 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       wakeUp = decideBy;
     }
     UpdateControl<RolloutVerdict> control = UpdateControl.noUpdate();
-    return wakeUp == null ? control : control.rescheduleAfter(Math.max(wakeUp - clock.millis(), 1));
+    if (wakeUp == null) {
+      return control;
+    }
+    liveness.expect(due(namespace, name), wakeUp, p.intervalMillis());
+    return control.rescheduleAfter(Math.max(wakeUp - clock.millis(), 1));
+  }
+
+  private static String due(String namespace, String name) {
+    return "the next reconcile of verdict " + namespace + "/" + name;
   }
 
   private long sampleDeadlineMillis(String policyKey) {
@@ -318,6 +329,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       }
     }
     statusRecorder.forget(namespace, name);
+    liveness.met(due(namespace, name));
     sampler.untrack(nsKey(namespace, policyOf(verdict)), name);
     gauges.remove(namespace, name);
   }
