@@ -27,6 +27,7 @@ final class PolicyStatusAssembler {
   static final String READY = "Ready";
   static final String METRICS_AVAILABLE = "MetricsAvailable";
   static final String ROLLBACK_RECOMMENDED = "RollbackRecommended";
+  static final String SUSPENDED = "Suspended";
   static final int MAX_RECOMMENDATIONS = 10;
   static final int MAX_CONFLICTS = 20;
   /** The policy status stays under 16 KiB: recommendations past this lose their procedure to a pointer. */
@@ -122,6 +123,21 @@ final class PolicyStatusAssembler {
     conditions.add(condition(previous, ROLLBACK_RECOMMENDED, action.isRollback() ? "True" : "False",
         action.name(), action.isRollback() ? s.reason : "no rollback recommended", c.generation(), c.now()));
     s.conditions = conditions;
+    return s;
+  }
+
+  /**
+   * A suspended policy: the summary says so first (the REASON column), what is latched stays visible, and a
+   * {@code Suspended} condition says since when.
+   */
+  static RollbackPolicyStatus suspended(RollbackPolicyStatus previous, RollbackPolicyStatus s, long generation,
+      long now) {
+    boolean latched = s.action != null && !Action.None.name().equals(s.action);
+    s.reason = "Suspended (spec.suspend: true): no sampling, no new recommendation"
+        + (latched ? "; latched: " + s.reason : "");
+    s.conditions = new ArrayList<>(s.conditions);
+    s.conditions.add(condition(previous, SUSPENDED, "True", "SpecSuspend",
+        "spec.suspend is true: set it to false to resume", generation, now));
     return s;
   }
 

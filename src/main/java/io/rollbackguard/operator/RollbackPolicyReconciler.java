@@ -162,6 +162,9 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     RollbackPolicyStatus status = PolicyStatusAssembler.assemble(recorded, guardedVerdicts,
         new PolicyStatusAssembler.Context(namespace, generation, compiled.policy().metricsConfigured(),
             compiled.policy().usedMetricSignals(), metricsProblem, conflicts, now));
+    if (policy.getSpec().suspended()) {
+      status = PolicyStatusAssembler.suspended(recorded, status, generation, now);
+    }
     statusRecorder.record(policy, status);
     warnConflicts(policy, conflicts);
     UpdateControl<RollbackPolicy> control = UpdateControl.noUpdate();

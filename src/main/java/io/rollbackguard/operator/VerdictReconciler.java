@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = VerdictReconciler.NAME)
 public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   public static final String NAME = "rolloutverdict";
+  /** Leaves a Deployment unguarded while set to "true" (its verdict says so). */
+  public static final String SKIP = "rollbackguard.io/skip";
   static final String BY_POLICY = "byPolicy";
   static final String BY_OWNER = "byOwner";
   static final long INVALID_RETRY_MILLIS = 30_000;
@@ -194,6 +196,10 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       }
     }
     String policyKey = nsKey(namespace, policyName);
+    String paused = paused(policy, deployment);
+    if (paused != null) {
+      return hold(verdict, policyKey, recorded, paused);
+    }
     CompiledPolicy compiled = catalog.compiled(policy);
     if (!compiled.valid()) {
       // The policy's own status says why; what this verdict recommended before stays as it was.
@@ -250,6 +256,37 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
 
   private static String due(String namespace, String name) {
     return "the next reconcile of verdict " + namespace + "/" + name;
+  }
+
+  /** Why this Deployment is not evaluated now: its policy is suspended, or the Deployment asks to be skipped. */
+  static String paused(RollbackPolicy policy, Deployment deployment) {
+    if (policy.getSpec() != null && policy.getSpec().suspended()) {
+      return "policy " + policy.getMetadata().getName() + " is suspended (spec.suspend: true)";
+    }
+    Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+    if (annotations != null && "true".equalsIgnoreCase(String.valueOf(annotations.get(SKIP)).trim())) {
+      return "skipped: the Deployment has " + SKIP + "=true";
+    }
+    return null;
+  }
+
+  /**
+   * Paused: no sample and no new recommendation; what is latched stays visible, and the state stays as it was so that
+   * the window resumes where it stood once the pause ends.
+   */
+  private UpdateControl<RolloutVerdict> hold(RolloutVerdict verdict, String policyKey, RolloutVerdictStatus recorded,
+      String why) {
+    sampler.untrack(policyKey, verdict.getMetadata().getName());
+    RolloutVerdictStatus status = recorded == null ? new RolloutVerdictStatus() : StatusCopies.copy(recorded);
+    // skipped: no policy guards it while the annotation is set; suspended: its policy still does, but waits
+    status.guarded = !why.startsWith("skipped");
+    if (recorded == null || recorded.reason == null || !recorded.reason.startsWith(why)) {
+      String latched = recorded != null && recorded.action != null && recorded.action != Action.None
+          ? "; still latched: " + recorded.action + ": " + recorded.reason : "";
+      status.reason = why + latched;
+    }
+    statusRecorder.record(verdict, status);
+    return UpdateControl.noUpdate();
   }
 
   private long sampleDeadlineMillis(String policyKey) {

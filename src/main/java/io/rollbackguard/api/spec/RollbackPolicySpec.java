@@ -25,4 +25,13 @@ public class RollbackPolicySpec {
 
   @JsonPropertyDescription("What the recommended procedure contains besides the rollback itself.")
   public ProcedureSpec procedure;
+
+  @JsonPropertyDescription("True pauses the policy (maintenance, an incident handled by hand): no sampling and no new"
+      + " recommendation; what is latched stays visible.")
+  public Boolean suspend;
+
+  /** Whether the policy is paused. */
+  public boolean suspended() {
+    return Boolean.TRUE.equals(suspend);
+  }
 }
