@@ -23,7 +23,12 @@ public record CompiledPolicy(Policy policy, ProcedureOptions procedure, MetricQu
   }
 
   public static CompiledPolicy invalid(List<PolicyProblem> problems) {
-    return new CompiledPolicy(null, null, null, problems, List.of());
+    return invalid(problems, List.of());
+  }
+
+  /** An invalid policy still says what else it would warn about, so that one lint run shows both. */
+  public static CompiledPolicy invalid(List<PolicyProblem> problems, List<PolicyProblem> warnings) {
+    return new CompiledPolicy(null, null, null, problems, warnings);
   }
 
   public boolean valid() {

@@ -106,7 +106,7 @@ public final class PolicyCompiler {
     List<PolicyProblem> warnings = new ArrayList<>();
     HoldChecks.fitInWindow(criteria, named, initialDelay, window, interval, problems, warnings);
     if (!problems.list.isEmpty()) {
-      return CompiledPolicy.invalid(problems.list);
+      return CompiledPolicy.invalid(problems.list, warnings);
     }
     Map<String, QueryTemplate> usedTemplates = new java.util.HashMap<>();
     used.forEach(signal -> usedTemplates.put(signal, templates.get(signal)));
