@@ -2,6 +2,7 @@ package io.rollbackguard.cli;
 
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.cli.ManifestDocuments.Document;
+import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.PolicyCompiler;
 import io.rollbackguard.policy.PolicyProblem;
 import java.io.IOException;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Spec;
         + " `rollback-guard test`) and are skipped; so are documents of other kinds, with a note on stderr.",
         "", "Example:", "  rollback-guard lint examples/",
         "  rollback-guard lint policies/checkout.yaml policies/payments.yaml",
-        "", "Output: one line per problem, `FILE: spec.path: message`, then a summary.",
+        "", "Output: one line per problem, `FILE: spec.path: message`, one per warning (allowed, but surely not"
+        + " meant: e.g. a default criterion whose `for` cannot fit in the window), `FILE: warning: spec.path: message`,"
+        + " then a summary. Warnings alone exit 0.",
         "", "Exit codes: 0 all valid, 1 problems found, 2 a file cannot be read or parsed",
         "(or no RollbackPolicy found at all)."})
 final class LintCommand implements Callable<Integer> {
@@ -37,6 +40,7 @@ final class LintCommand implements Callable<Integer> {
   private int policies;
   private int invalidPolicies;
   private int problems;
+  private int warnings;
   private int unreadableFiles;
 
   @Override
@@ -74,6 +78,7 @@ final class LintCommand implements Callable<Integer> {
     long inFile = documents.stream().filter(d -> !(d instanceof ManifestDocuments.Skipped)).count();
     for (Document d : documents) {
       List<String> found = new ArrayList<>();
+      List<PolicyProblem> warned = List.of();
       String label = file.toString();
       if (d instanceof ManifestDocuments.Skipped s) {
         err.println(file + ": skipped " + s.what());
@@ -83,7 +88,9 @@ final class LintCommand implements Callable<Integer> {
         found.add(e.problem() + (e.where().isEmpty() ? "" : ", at " + e.where()));
       } else if (d instanceof ManifestDocuments.Policy p) {
         label += inFile > 1 ? " (" + p.name() + ")" : "";
-        problemsOf(p.apiVersion(), p.policy()).forEach(problem -> found.add(problem.toString()));
+        CompiledPolicy compiled = compile(p.policy());
+        problemsOf(p.apiVersion(), p.policy(), compiled).forEach(problem -> found.add(problem.toString()));
+        warned = compiled.warnings();
       }
       policies++;
       if (!found.isEmpty()) {
@@ -93,15 +100,23 @@ final class LintCommand implements Callable<Integer> {
       for (String problem : found) {
         out.println(label + ": " + problem);
       }
+      for (PolicyProblem warning : warned) {
+        out.println(label + ": warning: " + warning);
+      }
+      warnings += warned.size();
     }
   }
 
   /**
-   * What the API server would refuse about the manifest itself, then everything the operator checks, from the one
-   * validation the operator runs. Metrics count as configured so that metric criteria are checked too: whether a
-   * Prometheus is given to the operator is not known here.
+   * The one validation the operator runs. Metrics count as configured so that metric criteria are checked too:
+   * whether a Prometheus is given to the operator is not known here.
    */
-  private static List<PolicyProblem> problemsOf(String apiVersion, RollbackPolicy policy) {
+  private static CompiledPolicy compile(RollbackPolicy policy) {
+    return PolicyCompiler.compile(policy.getSpec(), true);
+  }
+
+  /** What the API server would refuse about the manifest itself, then everything the operator checks. */
+  private static List<PolicyProblem> problemsOf(String apiVersion, RollbackPolicy policy, CompiledPolicy compiled) {
     List<PolicyProblem> found = new ArrayList<>();
     if (apiVersion.isEmpty()) {
       found.add(new PolicyProblem("apiVersion", "required: " + RollbackPolicy.API_VERSION));
@@ -113,7 +128,7 @@ final class LintCommand implements Callable<Integer> {
         || policy.getMetadata().getName().isBlank()) {
       found.add(new PolicyProblem("metadata.name", "required"));
     }
-    found.addAll(PolicyCompiler.compile(policy.getSpec(), true).problems());
+    found.addAll(compiled.problems());
     return found;
   }
 
@@ -121,11 +136,12 @@ final class LintCommand implements Callable<Integer> {
     String counted = policies + (policies == 1 ? " policy" : " policies");
     String unreadable = unreadableFiles == 0 ? ""
         : "; " + unreadableFiles + (unreadableFiles == 1 ? " file" : " files") + " unreadable";
+    String warned = warnings == 0 ? "" : ", " + warnings + (warnings == 1 ? " warning" : " warnings");
     if (invalidPolicies == 0) {
-      return counted + " valid" + unreadable;
+      return counted + " valid" + warned + unreadable;
     }
     return invalidPolicies + " of " + counted + " invalid (" + problems + (problems == 1 ? " problem)" : " problems)")
-        + unreadable;
+        + warned + unreadable;
   }
 
   /** Files as given; directories are searched for manifests. A missing path is reported when it is read. */

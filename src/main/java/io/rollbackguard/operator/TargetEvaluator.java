@@ -49,7 +49,8 @@ public final class TargetEvaluator {
    */
   public Result evaluate(CompiledPolicy compiled, RolloutSnapshot snapshot, List<PodState> pods, MetricSource metrics,
       RolloutVerdictStatus previous, long now) {
-    Change change = StableRevisionTracker.track(previous == null ? null : previous.tracking, snapshot, now);
+    Change change = StableRevisionTracker.track(previous == null ? null : previous.tracking, snapshot, now,
+        compiled.policy().windowMillis());
     if (change.kind() == StableRevisionTracker.Kind.Waiting) {
       return new Result(previous != null ? previous : new RolloutVerdictStatus(), List.of(), null, null);
     }

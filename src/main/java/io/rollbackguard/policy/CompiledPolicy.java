@@ -12,15 +12,23 @@ import java.util.stream.Collectors;
  * @param policy null when there are problems
  * @param procedure null when there are problems
  * @param queries the metric signals' queries; empty for a Kubernetes-only policy, null when there are problems
+ * @param warnings what is allowed but surely not meant, e.g. a default criterion that cannot fire within the window;
+ *     a policy with warnings and no problems is valid
  */
 public record CompiledPolicy(Policy policy, ProcedureOptions procedure, MetricQueries queries,
-    List<PolicyProblem> problems) {
+    List<PolicyProblem> problems, List<PolicyProblem> warnings) {
   public CompiledPolicy {
     problems = List.copyOf(problems);
+    warnings = List.copyOf(warnings);
   }
 
   public static CompiledPolicy invalid(List<PolicyProblem> problems) {
-    return new CompiledPolicy(null, null, null, problems);
+    return invalid(problems, List.of());
+  }
+
+  /** An invalid policy still says what else it would warn about, so that one lint run shows both. */
+  public static CompiledPolicy invalid(List<PolicyProblem> problems, List<PolicyProblem> warnings) {
+    return new CompiledPolicy(null, null, null, problems, warnings);
   }
 
   public boolean valid() {
@@ -30,5 +38,10 @@ public record CompiledPolicy(Policy policy, ProcedureOptions procedure, MetricQu
   /** All problems on one line each, joined for a status message. */
   public String problemsText() {
     return problems.stream().map(PolicyProblem::toString).collect(Collectors.joining("; "));
+  }
+
+  /** All warnings, joined for a status message or a log line; empty when there are none. */
+  public String warningsText() {
+    return warnings.stream().map(PolicyProblem::toString).collect(Collectors.joining("; "));
   }
 }

@@ -78,6 +78,7 @@ public final class PolicyCompiler {
 
     TiersSpec tiers = spec.tiers == null ? new TiersSpec() : spec.tiers;
     List<Criterion> criteria = new ArrayList<>();
+    Map<String, String> named = new java.util.HashMap<>();
     Map<Tier, Long> decideWithin = new EnumMap<>(Tier.class);
     for (Tier tier : BY_SEVERITY) {
       TierSpec t = tierSpec(tiers, tier);
@@ -87,7 +88,7 @@ public final class PolicyCompiler {
       if (within >= 0) {
         decideWithin.put(tier, within);
       }
-      mergeTier(tier, t, path, knownSignals, criteria, problems);
+      mergeTier(tier, t, path, knownSignals, criteria, named, problems);
     }
     SpecChecks.tierOrder(criteria, decideWithin, problems);
     ProcedureOptions procedure = SpecChecks.procedure(spec.procedure, problems);
@@ -102,8 +103,10 @@ public final class PolicyCompiler {
         used.add(Signals.REQUEST_RATE);
       }
     }
+    List<PolicyProblem> warnings = new ArrayList<>();
+    HoldChecks.fitInWindow(criteria, named, initialDelay, window, interval, problems, warnings);
     if (!problems.list.isEmpty()) {
-      return CompiledPolicy.invalid(problems.list);
+      return CompiledPolicy.invalid(problems.list, warnings);
     }
     Map<String, QueryTemplate> usedTemplates = new java.util.HashMap<>();
     used.forEach(signal -> usedTemplates.put(signal, templates.get(signal)));
@@ -112,7 +115,7 @@ public final class PolicyCompiler {
     Policy policy = new Policy(initialDelay, window, interval, minRequestRate,
         obs.onNoData == ObservationSpec.OnNoData.Ignore, metrics, criteria, decideWithin, used,
         !procedure.featureFlags().isEmpty());
-    return new CompiledPolicy(policy, procedure, queries, List.of());
+    return new CompiledPolicy(policy, procedure, queries, List.of(), warnings);
   }
 
   private static void checkTiming(long initialDelay, long window, long interval, Problems problems) {
@@ -166,29 +169,36 @@ public final class PolicyCompiler {
     }
   }
 
-  /** A criterion the tier names replaces the default whole; {disabled: true} removes it. */
+  /**
+   * A criterion the tier names replaces the default whole; {disabled: true} removes it.
+   *
+   * @param named gets the id of every criterion the policy names, with the path of its {@code for}
+   */
   private static void mergeTier(Tier tier, TierSpec t, String path, Set<String> knownSignals, List<Criterion> out,
-      Problems problems) {
+      Map<String, String> named, Problems problems) {
     for (String key : CONDITION_KEYS) {
-      ConditionCriterionSpec named = t == null ? null : condition(t, key);
+      ConditionCriterionSpec spec = t == null ? null : condition(t, key);
       Default d = DefaultCriteria.find(tier, key);
-      if (named != null) {
-        if (!Boolean.TRUE.equals(named.disabled)) {
-          long holdFor = problems.duration(path + "." + key + ".for", named.holdFor, 0);
-          out.add(Criterion.condition(tier, key, Math.max(holdFor, 0)));
+      if (spec != null) {
+        if (!Boolean.TRUE.equals(spec.disabled)) {
+          long holdFor = problems.duration(path + "." + key + ".for", spec.holdFor, 0);
+          Criterion c = Criterion.condition(tier, key, Math.max(holdFor, 0));
+          out.add(c);
+          named.put(c.id(), path + "." + key + ".for");
         }
       } else if (d != null) {
         out.add(Criterion.condition(tier, key, d.holdForMillis()));
       }
     }
     for (String key : METRIC_KEYS) {
-      MetricCriterionSpec named = t == null ? null : (key.equals(Signals.ERROR_RATE) ? t.errorRate : t.latencyP95);
+      MetricCriterionSpec spec = t == null ? null : (key.equals(Signals.ERROR_RATE) ? t.errorRate : t.latencyP95);
       Default d = DefaultCriteria.find(tier, key);
-      if (named != null) {
-        if (!Boolean.TRUE.equals(named.disabled)) {
-          Criterion c = Thresholds.metric(tier + "/" + key, tier, key, named, path + "." + key, problems);
+      if (spec != null) {
+        if (!Boolean.TRUE.equals(spec.disabled)) {
+          Criterion c = Thresholds.metric(tier + "/" + key, tier, key, spec, path + "." + key, problems);
           if (c != null) {
             out.add(c);
+            named.put(c.id(), path + "." + key + ".for");
           }
         }
       } else if (d != null) {
@@ -209,6 +219,7 @@ public final class PolicyCompiler {
               problems);
           if (criterion != null) {
             out.add(criterion);
+            named.put(criterion.id(), cpath + ".for");
           }
         }
       }

@@ -146,7 +146,8 @@ public final class PolicyTestRunner {
     Annotation dismissed = latest(test.dismissals(), at);
     return new Observation(metrics, replicas, available, crashLooping, stuck,
         declared == null ? null : declared.value(), declared == null ? null : declared.note(), null,
-        dismissed == null ? null : Long.toString(test.deployment().revision()));
+        dismissed == null ? null : Long.toString(test.deployment().revision()),
+        Observation.target(test.deployment().namespace(), test.deployment().name()));
   }
 
   private static double kubernetes(List<Double> values, int index, double healthy) {

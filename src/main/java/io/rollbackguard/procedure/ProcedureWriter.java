@@ -46,8 +46,8 @@ public final class ProcedureWriter {
   public ProcedureWriter() {}
 
   /**
-   * @param tier the tier that fired; the steps follow from the action alone, the tier is taken so callers hand over
-   *     the decision as a whole
+   * @param tier the tier that fired, null for an Evaluate from missing data: it says why a policy's feature flags are
+   *     not offered
    */
   public Procedure write(Action action, Tier tier, ProcedureOptions options, RolloutContext rollout) {
     Objects.requireNonNull(action, "action");
@@ -58,8 +58,11 @@ public final class ProcedureWriter {
       case None -> "No action for " + rollout.name();
       case Evaluate -> evaluate(draft, opts, rollout);
       case DisableFeatureFlag -> disableFlags(draft, opts, rollout);
-      case RollbackRapid, RollbackImmediate -> rollBack(draft, opts, rollout);
+      case RollbackRapid, RollbackImmediate -> rollBack(draft, action, opts, rollout);
     };
+    if (!opts.featureFlags().isEmpty() && action.withholdsFeatureFlags()) {
+      draft.warnings.add(0, noFlagOffered(tier));
+    }
     if (action != Action.None) {
       opts.extraSteps().forEach(draft::manual);
     }
@@ -87,9 +90,23 @@ public final class ProcedureWriter {
         : "Disable feature flag(s) " + String.join(", ", flags) + " in " + rollout.name();
   }
 
-  private static String rollBack(Draft draft, ProcedureOptions opts, RolloutContext rollout) {
-    // A flag flips in seconds while a rollback takes minutes, so it goes first; the rollback follows regardless.
-    flagSteps(draft, opts.featureFlags());
+  /**
+   * With flags listed, a rapid or evaluate tier is RollbackRapid or Evaluate only when a Kubernetes criterion fired it
+   * (or, with no tier, when the window lacked data): say so, or the person goes looking for the flag step.
+   */
+  private static String noFlagOffered(Tier tier) {
+    return tier == null
+        ? "No feature flag is offered: the window closed without enough data, which says nothing a flag would fix"
+        : "No feature flag is offered: a Kubernetes signal fired (crash loop, stuck rollout or no available replica),"
+            + " and pods that do not start are not fixed by a flag";
+  }
+
+  private static String rollBack(Draft draft, Action action, ProcedureOptions opts, RolloutContext rollout) {
+    // A flag flips in seconds while a rollback takes minutes, so it goes first; the rollback follows regardless. A
+    // rapid rollback is one only because no flag fixes what fired: it offers none.
+    if (action == Action.RollbackImmediate) {
+      flagSteps(draft, opts.featureFlags());
+    }
     Route route = rollbackSteps(draft, "", opts, rollout);
     return "Roll back " + rollout.name() + " to " + target(route, rollout);
   }

@@ -13,7 +13,10 @@ public final class StableRevisionTracker {
     Waiting,
     /** Same revision as before. */
     Unchanged,
-    /** First seen with its rollout complete: its revision is the stable baseline, no window. */
+    /**
+     * First seen with its rollout complete and its revision in place longer than a window: its revision is the stable
+     * baseline, no window.
+     */
     Adopted,
     /** A new template rolled out: a window opens. */
     RolloutStarted,
@@ -26,12 +29,19 @@ public final class StableRevisionTracker {
 
   private StableRevisionTracker() {}
 
-  public static Change track(RolloutTracking previous, RolloutSnapshot s, long now) {
+  /**
+   * @param previous what was tracked before, null for a Deployment first seen (a verdict taken over keeps its
+   *     tracking, so a policy re-created or re-selecting never comes here)
+   * @param adoptAfterMillis how long a revision first seen must have been in place to be adopted as the stable
+   *     baseline: the policy's window (plus its watch, when it has one). A younger one, complete or not, may be the
+   *     bad rollout someone is looking at: it is observed, never adopted
+   */
+  public static Change track(RolloutTracking previous, RolloutSnapshot s, long now, long adoptAfterMillis) {
     if (s.revision() == null || s.podTemplateHash() == null) {
       return new Change(Kind.Waiting, previous, now);
     }
     if (previous == null) {
-      if (s.complete()) {
+      if (s.complete() && inPlaceFor(s, now) > adoptAfterMillis) {
         RolloutTracking t = new RolloutTracking(s.revision(), s.podTemplateHash(), null, null, null, null)
             .promoted(s.containers());
         return new Change(Kind.Adopted, t, now);
@@ -63,6 +73,14 @@ public final class StableRevisionTracker {
 
   public static boolean stableInHistory(RolloutTracking t, RolloutSnapshot s) {
     return t != null && t.stablePodTemplateHash() != null && s.history().containsKey(t.stablePodTemplateHash());
+  }
+
+  /**
+   * How long the current revision has been in place: since its ReplicaSet's creation, or for a re-used ReplicaSet
+   * (whose creation is an older rollout's) since now, when the operator sees the revision.
+   */
+  private static long inPlaceFor(RolloutSnapshot s, long now) {
+    return now - startedAt(s, now);
   }
 
   /** The new ReplicaSet's creation, when the operator saw it late; never in the future. */

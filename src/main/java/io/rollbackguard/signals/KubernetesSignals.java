@@ -36,7 +36,8 @@ public final class KubernetesSignals {
       looping = 1; // restarts grew between two samples: a pod is crashing, the back-off just has not shown yet
     }
     Observation o = new Observation(metrics, s.replicas(), s.availableReplicas(), looping, s.stuck(),
-        s.annotation(DECLARE), s.annotation(DECLARE_NOTE), s.annotation(ACK), s.annotation(DISMISS));
+        s.annotation(DECLARE), s.annotation(DECLARE_NOTE), s.annotation(ACK), s.annotation(DISMISS),
+        Observation.target(s.namespace(), s.name()));
     return new Reading(o, restarts);
   }
 }

@@ -38,9 +38,13 @@ public class EvaluationState {
   public Phase closedAs;
   /** The latched recommendation, null when there is none or it was dismissed. */
   public Recommendation recommendation;
-  /** The level of the last dismissed recommendation: only a higher level (or a new declaration) raises again. */
+  /**
+   * The level and action of the highest dismissed recommendation: only a higher level, a higher action (or a new
+   * declaration) raises again.
+   */
   public int dismissedLevel;
-  /** The dismiss annotation last acted on, so one annotation dismisses once. */
+  public Action dismissedAction;
+  /** The dismiss annotation last acted on (or said to be ignored), so one annotation acts once. */
   public String dismissSeen;
   /** The declaration in force, bound to the revision that was current when first seen. */
   public BoundDeclaration declaration;
@@ -136,6 +140,7 @@ public class EvaluationState {
     c.closedAs = closedAs;
     c.recommendation = recommendation;
     c.dismissedLevel = dismissedLevel;
+    c.dismissedAction = dismissedAction;
     c.dismissSeen = dismissSeen;
     c.declaration = declaration;
     c.declarationNotAppliedFor = declarationNotAppliedFor;

@@ -12,14 +12,19 @@ final class Levels {
     return tier.ordinal() + 2;
   }
 
-  static Action action(int level, Tier tier, boolean featureFlags) {
-    if (level == NO_DATA) {
+  /**
+   * The action of what fired: a tier's own action, or DisableFeatureFlag for a rapid or evaluate tier fired by a
+   * metric criterion or a declaration when the policy lists feature flags. A Kubernetes criterion keeps the tier's
+   * action: no flag restarts pods that do not start.
+   *
+   * @param tier null for missing data
+   * @param kubernetes whether what fired is a Kubernetes criterion (crashLooping, rolloutStuck, serviceDown)
+   */
+  static Action action(Tier tier, boolean featureFlags, boolean kubernetes) {
+    if (tier == null) {
       return Action.Evaluate;
     }
-    switch (tier) {
-      case immediate: return Action.RollbackImmediate;
-      case rapid: return featureFlags ? Action.DisableFeatureFlag : Action.RollbackRapid;
-      default: return featureFlags ? Action.DisableFeatureFlag : Action.Evaluate;
-    }
+    Action own = Action.of(tier);
+    return featureFlags && !kubernetes && tier != Tier.immediate ? Action.DisableFeatureFlag : own;
   }
 }

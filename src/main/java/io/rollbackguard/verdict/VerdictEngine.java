@@ -118,7 +118,8 @@ public final class VerdictEngine {
       if (!s.fired.containsKey(c.id()) && at - since >= c.holdForMillis()) {
         s.fired.put(c.id(), new Fired(since, at));
         s.breached = true;
-        raise(p, s, Levels.of(c.tier()), c.tier(), at, Findings.describe(c, r.value()), false, events);
+        raise(p, s, Levels.of(c.tier()), c.tier(), c.condition(), at, Findings.describe(c, r.value()), false,
+            events);
       }
     }
   }
@@ -198,21 +199,26 @@ public final class VerdictEngine {
     s.closedAs = Phase.Inconclusive;
     events.add(new VerdictEvent(at, Type.ObservationInconclusive, "revision " + s.revision
         + " closed its window without enough data: " + lacking));
-    raise(p, s, Levels.NO_DATA, null, at, "no data: " + lacking, false, events);
+    raise(p, s, Levels.NO_DATA, null, false, at, "no data: " + lacking, false, events);
   }
 
   /**
-   * Latches a recommendation at {@code level}. A recommendation already at that level or higher stays as it is; after
-   * a dismissal only a higher level, or a new declaration, raises one again. An escalation keeps the earlier deadline
-   * when it is sooner.
+   * Latches a recommendation at {@code level} (DESIGN.md §1 Latching). A recommendation already at a higher level stays
+   * as it is; at the same level only a Kubernetes criterion changes it, withdrawing the feature flag (a flag does not
+   * restart pods that do not start; a metric firing later does not bring the flag back). After a dismissal only a
+   * higher level, a higher action in the severity order, or a new declaration raises one again. An escalation keeps
+   * the earlier deadline when it is sooner.
+   *
+   * @param tier null for missing data
+   * @param kubernetes whether what fired is a Kubernetes criterion
    */
-  private static void raise(Policy p, EvaluationState s, int level, Tier tier, long at, String reason,
-      boolean declared, List<VerdictEvent> events) {
+  private static void raise(Policy p, EvaluationState s, int level, Tier tier, boolean kubernetes, long at,
+      String reason, boolean declared, List<VerdictEvent> events) {
     Recommendation r = s.recommendation;
-    if (r != null ? level <= r.level() : (!declared && level <= s.dismissedLevel)) {
+    Action action = Levels.action(tier, p.featureFlags(), kubernetes);
+    if (r != null ? !replaces(level, action, r) : !declared && !raisesAfterDismissal(level, action, s)) {
       return;
     }
-    Action action = Levels.action(level, tier, p.featureFlags());
     Long within = tier == null ? null : p.decideWithinMillis().get(tier);
     Long decideBy = within == null ? null : at + within;
     if (r != null && r.decideBy() != null && (decideBy == null || r.decideBy() < decideBy)) {
@@ -222,7 +228,32 @@ public final class VerdictEngine {
     s.recommendation = new Recommendation(level, tier, action, r == null ? at : r.raisedAt(), actionSince, decideBy,
         reason, r != null && r.deadlinePassed() && java.util.Objects.equals(decideBy, r.decideBy()));
     String message = action + (tier == null ? "" : " (" + tier + ")") + ": " + reason;
-    events.add(new VerdictEvent(at, r != null ? Type.Escalated : recommendationEvent(action), message));
+    if (p.featureFlags() && action.withholdsFeatureFlags()) {
+      message += tier == null ? "; no feature flag is offered: missing data does not say a flag is at fault"
+          : "; no feature flag is offered: pods that do not start are not fixed by a flag";
+    }
+    events.add(new VerdictEvent(at, eventFor(r == null ? null : r.action(), action), message));
+  }
+
+  private static boolean replaces(int level, Action action, Recommendation r) {
+    return level > r.level()
+        || level == r.level() && r.action() == Action.DisableFeatureFlag && action != Action.DisableFeatureFlag;
+  }
+
+  private static boolean raisesAfterDismissal(int level, Action action, EvaluationState s) {
+    return level > s.dismissedLevel || (s.dismissedAction != null && action.outranks(s.dismissedAction));
+  }
+
+  /**
+   * The first rollback action a recommendation reaches is RollbackRecommended, whatever came before it (an alert on
+   * RollbackRecommended must not miss an Evaluate that became a rollback); Escalated is a rise from one rollback tier
+   * to a higher one.
+   */
+  private static Type eventFor(Action before, Action action) {
+    if (action.isRollback() && before != null && before.isRollback()) {
+      return Type.Escalated;
+    }
+    return recommendationEvent(action);
   }
 
   private static Type recommendationEvent(Action action) {
@@ -236,8 +267,8 @@ public final class VerdictEngine {
 
   private static void applyAnnotations(Policy p, EvaluationState s, Observation o, long now,
       List<VerdictEvent> events) {
-    applyDeclaration(p, s, blankToNull(o.declaration()), blankToNull(o.declarationNote()), now, events);
-    applyDismissal(s, blankToNull(o.dismissRevision()), now, events);
+    applyDeclaration(p, s, blankToNull(o.declaration()), blankToNull(o.declarationNote()), o.target(), now, events);
+    applyDismissal(s, blankToNull(o.dismissRevision()), o.target(), now, events);
     String ack = blankToNull(o.acknowledgement());
     if (ack != null && !ack.equals(s.acknowledgementSeen)) {
       events.add(new VerdictEvent(now, Type.Acknowledged, ack));
@@ -245,12 +276,18 @@ public final class VerdictEngine {
     s.acknowledgementSeen = ack;
   }
 
-  private static void applyDeclaration(Policy p, EvaluationState s, String value, String note, long now,
-      List<VerdictEvent> events) {
+  /**
+   * Removing the annotation ends the declaration, not what it raised: the latched recommendation stays until a person
+   * dismisses it. A value that is not a declaration is said once and changes nothing: a typo must not silently lift a
+   * declaration in force.
+   */
+  private static void applyDeclaration(Policy p, EvaluationState s, String value, String note, String target,
+      long now, List<VerdictEvent> events) {
+    BoundDeclaration bound = s.declaration;
     if (value == null) {
-      if (s.declaration != null) {
-        events.add(new VerdictEvent(now, Type.DeclarationCleared,
-            s.declaration.value() + " (revision " + s.declaration.revision() + ") removed"));
+      if (bound != null) {
+        events.add(new VerdictEvent(now, Type.DeclarationRemoved, bound.value() + " (revision " + bound.revision()
+            + ") removed" + stillLatched(s, bound, target)));
       }
       s.declaration = null;
       s.unknownDeclarationSeen = null;
@@ -260,13 +297,13 @@ public final class VerdictEngine {
     if (declared.isEmpty()) {
       if (!value.equals(s.unknownDeclarationSeen)) {
         events.add(new VerdictEvent(now, Type.DeclarationUnknown, "'" + value + "' is not a declaration; use one of "
-            + Declaration.knownValues()));
+            + Declaration.knownValues() + (bound == null ? "" : "; " + bound.value() + " (revision "
+            + bound.revision() + ") stays declared")));
       }
       s.unknownDeclarationSeen = value;
-      s.declaration = null;
       return;
     }
-    BoundDeclaration bound = s.declaration;
+    s.unknownDeclarationSeen = null;
     if (bound == null || !bound.value().equals(value)) {
       bind(p, s, declared.get(), note, now, events);
     } else if (!bound.revision().equals(s.revision)) {
@@ -282,23 +319,52 @@ public final class VerdictEngine {
     }
   }
 
+  /** What stays after a declaration of the current revision is removed, and how to drop it. */
+  private static String stillLatched(EvaluationState s, BoundDeclaration removed, String target) {
+    Recommendation r = s.recommendation;
+    if (r == null || !removed.revision().equals(s.revision)) {
+      return "";
+    }
+    return "; " + r.action() + " stays latched until dismissed: " + dismissCommand(s.revision, target);
+  }
+
+  private static String dismissCommand(String revision, String target) {
+    return "kubectl annotate " + (target == null ? "deployment/NAME" : target) + " rollbackguard.io/dismiss="
+        + revision + " --overwrite";
+  }
+
   private static void bind(Policy p, EvaluationState s, Declaration d, String note, long now,
       List<VerdictEvent> events) {
     s.declaration = new BoundDeclaration(d.value(), note, s.revision, now);
     s.breached = true;
     String reason = "declared " + d.value() + (note == null ? "" : ": " + note);
     events.add(new VerdictEvent(now, Type.Declared, reason + " (revision " + s.revision + ")"));
-    raise(p, s, Levels.of(d.tier()), d.tier(), now, reason, true, events);
+    raise(p, s, Levels.of(d.tier()), d.tier(), false, now, reason, true, events);
   }
 
-  private static void applyDismissal(EvaluationState s, String value, long now, List<VerdictEvent> events) {
-    if (value != null && !value.equals(s.dismissSeen) && value.equals(s.revision) && s.recommendation != null) {
-      Recommendation r = s.recommendation;
-      s.dismissedLevel = Math.max(s.dismissedLevel, r.level());
+  /** A dismissal names the revision it drops; one naming another revision is said once and drops nothing. */
+  private static void applyDismissal(EvaluationState s, String value, String target, long now,
+      List<VerdictEvent> events) {
+    if (value == null || value.equals(s.dismissSeen)) {
+      s.dismissSeen = value;
+      return;
+    }
+    s.dismissSeen = value;
+    if (!value.equals(s.revision)) {
+      events.add(new VerdictEvent(now, Type.DismissIgnored, "dismiss names revision " + value
+          + ", but the current revision is " + s.revision + (s.recommendation == null ? ""
+              : "; to dismiss its " + s.recommendation.action() + ": " + dismissCommand(s.revision, target))));
+      return;
+    }
+    Recommendation r = s.recommendation;
+    if (r != null) {
+      if (r.level() >= s.dismissedLevel) {
+        s.dismissedLevel = r.level();
+        s.dismissedAction = r.action();
+      }
       s.recommendation = null;
       events.add(new VerdictEvent(now, Type.Dismissed, r.action() + " for revision " + s.revision + " dismissed"));
     }
-    s.dismissSeen = value;
   }
 
   private static void checkDeadline(EvaluationState s, long now, List<VerdictEvent> events) {

@@ -11,10 +11,11 @@ public record VerdictEvent(long at, Type type, String message) {
     ObservationInconclusive,
     Declared,
     DeclarationNote,
-    DeclarationCleared,
+    DeclarationRemoved,
     DeclarationNotApplied,
     DeclarationUnknown,
     Dismissed,
+    DismissIgnored,
     Acknowledged,
     DeadlinePassed
   }

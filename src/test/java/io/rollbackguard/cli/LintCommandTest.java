@@ -35,21 +35,67 @@ class LintCommandTest {
     }
   }
 
+  /**
+   * Every example is valid. The 2-minute-window examples keep the default criteria on purpose (they pin how a window
+   * closes), so lint warns that the defaults holding for 5m cannot fire there.
+   */
   @ParameterizedTest
   @MethodSource("examples")
-  void everyExamplePolicyIsClean(Path example) {
+  void everyExamplePolicyIsValidAndOnlyTheShortWindowsAreWarnedAbout(Path example) {
     CliRun run = CliRun.of("lint", example.toString());
     assertThat(run.err()).isEmpty();
-    assertThat(run.out()).isEqualTo("1 policy valid\n");
+    boolean shortWindow = example.getFileName().toString().matches("checkout-(short-window|nodata-ignore)\\.yaml");
+    if (shortWindow) {
+      assertThat(run.out()).isEqualTo(example + ": warning: spec.tiers.rapid.latencyP95: the default latencyP95"
+          + " above 2s for 5m can never fire: with window 2m, initialDelay 0s and interval 30s a breach can hold at"
+          + " most 2m; name the criterion with a shorter `for`, or {disabled: true}\n"
+          + example + ": warning: spec.tiers.evaluate.errorRate: the default errorRate above 0.001 for 5m can never"
+          + " fire: with window 2m, initialDelay 0s and interval 30s a breach can hold at most 2m; name the criterion"
+          + " with a shorter `for`, or {disabled: true}\n"
+          + example + ": warning: spec.tiers.evaluate.latencyP95: the default latencyP95 above 1s for 5m can never"
+          + " fire: with window 2m, initialDelay 0s and interval 30s a breach can hold at most 2m; name the criterion"
+          + " with a shorter `for`, or {disabled: true}\n"
+          + "1 policy valid, 3 warnings\n");
+    } else {
+      assertThat(run.out()).isEqualTo("1 policy valid\n");
+    }
     assertThat(run.exitCode()).isZero();
   }
 
   @Test
-  void theExamplesDirectoryIsCleanAndItsPolicyTestsAreNotTakenForManifests() throws IOException {
+  void theExamplesDirectoryIsValidAndItsPolicyTestsAreNotTakenForManifests() throws IOException {
     CliRun run = CliRun.of("lint", "examples/");
     assertThat(run.err()).isEmpty();
-    assertThat(run.out()).isEqualTo(examples().count() + " policies valid\n");
+    assertThat(run.out()).endsWith(examples().count() + " policies valid, 6 warnings\n");
+    assertThat(run.out().lines().filter(l -> !l.contains(": warning: spec.tiers."))).hasSize(1);
     assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void aDefaultCriterionTheWindowLeavesDeadIsAWarningAndTheExitCodeStaysZero() throws IOException {
+    Path file = write("short.yaml", POLICY.replace("NAME", "checkout")
+        + "  observation: {window: 3m, interval: 30s}\n  tiers: {evaluate: {errorRate: {disabled: true},"
+        + " latencyP95: {disabled: true}}}\n");
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.out()).isEqualTo(file + ": warning: spec.tiers.rapid.latencyP95: the default latencyP95 above 2s"
+        + " for 5m can never fire: with window 3m, initialDelay 0s and interval 30s a breach can hold at most 3m;"
+        + " name the criterion with a shorter `for`, or {disabled: true}\n1 policy valid, 1 warning\n");
+    assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void aNamedCriterionWhoseForCannotFitIsAProblemAndWarningsAreStillPrinted() throws IOException {
+    Path file = write("short.yaml", POLICY.replace("NAME", "checkout")
+        + "  observation: {window: 3m, interval: 30s}\n  tiers: {rapid: {latencyP95: {above: 2s, for: 5m}},"
+        + " evaluate: {errorRate: {disabled: true}}}\n");
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.out()).isEqualTo(file + ": spec.tiers.rapid.latencyP95.for: 5m can never fire: with window 3m,"
+        + " initialDelay 0s and interval 30s a breach can hold at most 3m; shorten `for` or lengthen the window\n"
+        + file + ": warning: spec.tiers.evaluate.latencyP95: the default latencyP95 above 1s for 5m can never fire:"
+        + " with window 3m, initialDelay 0s and interval 30s a breach can hold at most 3m; name the criterion with a"
+        + " shorter `for`, or {disabled: true}\n"
+        + "1 of 1 policy invalid (1 problem), 1 warning\n");
+    assertThat(run.exitCode()).isEqualTo(1);
   }
 
   @ParameterizedTest(name = "{0}")

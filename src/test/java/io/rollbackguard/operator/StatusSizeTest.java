@@ -41,7 +41,9 @@ class StatusSizeTest {
       history.put(hash(r), new RolloutSnapshot.HistoryEntry(r, containers(name, r)));
     }
     return new RolloutSnapshot("shop", name, Map.of("app", name), Map.of("meta.helm.sh/release-name", name),
-        revision, hash(revision), containers(name, revision), 3, complete ? 3 : 2, complete, false, history, null);
+        revision, hash(revision), containers(name, revision), 3, complete ? 3 : 2, complete, false, history,
+        revision == 1 ? 0L : null); // revision 1 in place long before: adopted when first seen
+
   }
 
   static Map<String, String> containers(String name, long revision) {

@@ -16,6 +16,8 @@ class TargetEvaluatorTest {
   final TargetEvaluator evaluator = new TargetEvaluator();
   final CompiledPolicy policy = TestingPolicies.compile("  observation: {window: 2m, interval: 30s}\n", false);
   static final long T0 = 1_800_000_000_000L;
+  /** A ReplicaSet made a day before T0: a complete rollout of it, first seen, is adopted (older than the window). */
+  static final Long LONG_AGO = T0 - 86_400_000L;
 
   static RolloutSnapshot snapshot(long revision, boolean complete, Long createdAt, Map<String, String> annotations) {
     Map<String, RolloutSnapshot.HistoryEntry> history = Map.of("h" + revision,
@@ -28,14 +30,23 @@ class TargetEvaluatorTest {
 
   @Test
   void aDeclarationOnTheStableRevisionNeverRollsBackToItself() {
-    RolloutVerdictStatus adopted = evaluator.evaluate(policy, snapshot(7, true, null, Map.of()), List.of(), null,
+    RolloutVerdictStatus adopted = evaluator.evaluate(policy, snapshot(7, true, LONG_AGO, Map.of()), List.of(), null,
         null, T0).status();
-    RolloutVerdictStatus declared = evaluator.evaluate(policy, snapshot(7, true, null,
+    RolloutVerdictStatus declared = evaluator.evaluate(policy, snapshot(7, true, LONG_AGO,
         Map.of("rollbackguard.io/declare", "data-corruption")), List.of(), null, adopted, T0 + 60_000).status();
     assertThat(declared.action).isEqualTo(Action.RollbackImmediate);
     assertThat(declared.procedure.mentions("--to-revision=7")).isFalse();
     assertThat(declared.procedure.mentions("kubectl rollout undo deployment/checkout -n shop")).isTrue();
     assertThat(declared.procedure.mentions("Unverified target")).isTrue();
+  }
+
+  @Test
+  void aCompleteRolloutFirstSeenYoungerThanTheWindowIsObservedNotAdopted() {
+    RolloutVerdictStatus first = evaluator.evaluate(policy, snapshot(7, true, T0 - 60_000, Map.of()), List.of(),
+        null, null, T0).status();
+    assertThat(first.phase).isEqualTo(Phase.Observing);
+    assertThat(first.stableRevision).isNull();
+    assertThat(first.rolloutStartedAt).isEqualTo(Times.format(T0 - 60_000));
   }
 
   @Test
@@ -48,7 +59,7 @@ class TargetEvaluatorTest {
 
   @Test
   void anIncidentKeepsItsEvidenceOnceOnlyAndTheRollbackThatEndsItCopiesItForThePostmortem() {
-    RolloutVerdictStatus adopted = evaluator.evaluate(policy, snapshot(6, true, null, Map.of()), List.of(), null,
+    RolloutVerdictStatus adopted = evaluator.evaluate(policy, snapshot(6, true, LONG_AGO, Map.of()), List.of(), null,
         null, T0).status();
     // revision 7 rolls out and crash-loops
     RolloutSnapshot bad = new RolloutSnapshot("shop", "checkout", Map.of("app", "checkout"), Map.of(), 7L, "h7",
@@ -56,6 +67,7 @@ class TargetEvaluatorTest {
             "h6", new RolloutSnapshot.HistoryEntry(6, Map.of("app", "registry/checkout:v6")),
             "h7", new RolloutSnapshot.HistoryEntry(7, Map.of("app", "registry/checkout:v7"))), T0 + 1_000);
     List<io.rollbackguard.signals.PodState> looping = List.of(new io.rollbackguard.signals.PodState("p", true, 5));
+    assertThat(adopted.stableRevision).isEqualTo(6L);
     RolloutVerdictStatus s = evaluator.evaluate(policy, bad, looping, null, adopted, T0 + 1_000).status();
     for (long t = T0 + 30_000; t <= T0 + 90_000; t += 30_000) {
       s = evaluator.evaluate(policy, bad, looping, null, s, t).status();

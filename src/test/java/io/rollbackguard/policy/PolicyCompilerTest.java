@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyCompilerTest {
@@ -173,5 +174,61 @@ class PolicyCompilerTest {
         .hasMessageContaining("line 6")
         .hasMessageContaining("spec.observation.windw: unknown field")
         .hasMessageContaining("window");
+  }
+
+  /**
+   * A criterion can fire within a window only if its {@code for} ≤ ⌊(window − initialDelay) / interval⌋ × interval
+   * (DESIGN.md §1 Firing): one the policy names that cannot is an error at its {@code for}; a default one left dead
+   * by the timing is a warning, and the policy stays valid. Each row: spec, the problems, the warnings (paths).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+      defaults in 15m                          | {window: 15m, interval: 30s}                   | -      | -
+      5m fits a 5m window exactly              | {window: 5m, interval: 30s}                    | -      | -
+      3m leaves three defaults dead            | {window: 3m, interval: 30s}                    | -      | spec.tiers.rapid.latencyP95,spec.tiers.evaluate.errorRate,spec.tiers.evaluate.latencyP95
+      initialDelay 30s leaves 4m30s of 5m      | {initialDelay: 30s, window: 5m, interval: 30s} | -      | spec.tiers.rapid.latencyP95,spec.tiers.evaluate.errorRate,spec.tiers.evaluate.latencyP95
+      interval 2m leaves 4m of 5m              | {window: 5m, interval: 2m}                     | -      | spec.tiers.rapid.latencyP95,spec.tiers.evaluate.errorRate,spec.tiers.evaluate.latencyP95
+      interval 1m: 1m of 90s fits a 1m for     | {window: 90s, interval: 1m}                    | -      | spec.tiers.rapid.errorRate,spec.tiers.rapid.latencyP95,spec.tiers.evaluate.errorRate,spec.tiers.evaluate.latencyP95
+      """)
+  void aDefaultCriterionWhoseForCannotFitIsAWarning(String name, String observation, String problems,
+      String warnings) {
+    CompiledPolicy compiled = compile("  observation: " + observation + "\n", true);
+    assertThat(compiled.problems()).isEmpty();
+    assertThat(compiled.valid()).isTrue();
+    assertThat(compiled.warnings()).extracting(PolicyProblem::path)
+        .containsExactly(warnings == null ? new String[0] : warnings.split(","));
+  }
+
+  @Test
+  void theWarningSaysWhichDefaultIsDeadAndWhy() {
+    CompiledPolicy compiled = compile("  observation: {window: 3m, interval: 30s}\n", true);
+    assertThat(compiled.warnings().get(0)).hasToString("spec.tiers.rapid.latencyP95: the default latencyP95 above 2s"
+        + " for 5m can never fire: with window 3m, initialDelay 0s and interval 30s a breach can hold at most 3m;"
+        + " name the criterion with a shorter `for`, or {disabled: true}");
+    assertThat(compiled.warningsText()).contains("; spec.tiers.evaluate.errorRate: the default errorRate above 0.001");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      a named metric criterion  | rapid: {latencyP95: {above: 2s, for: 5m}}                    | spec.tiers.rapid.latencyP95.for
+      a named condition         | immediate: {serviceDown: {for: 4m}}                          | spec.tiers.immediate.serviceDown.for
+      a custom criterion        | rapid: {custom: [{signal: requestRate, below: 1, for: 10m}]} | spec.tiers.rapid.custom[0].for
+      """)
+  void aNamedCriterionWhoseForCannotFitIsAnError(String name, String tiers, String path) {
+    CompiledPolicy compiled = compile("  observation: {window: 3m, interval: 30s}\n  tiers: {" + tiers + "}\n"
+        + "  procedure: {}\n", true);
+    assertThat(compiled.valid()).isFalse();
+    assertThat(compiled.problems()).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo(path);
+      assertThat(p.message()).contains("can never fire: with window 3m, initialDelay 0s and interval 30s a breach"
+          + " can hold at most 3m; shorten `for` or lengthen the window");
+    });
+  }
+
+  @Test
+  void aKubernetesOnlyPolicyIsNotWarnedAboutMetricCriteriaItDoesNotRun() {
+    CompiledPolicy compiled = compile("  observation: {window: 3m, interval: 30s}\n", false);
+    assertThat(compiled.valid()).isTrue();
+    assertThat(compiled.warnings()).isEmpty();
   }
 }

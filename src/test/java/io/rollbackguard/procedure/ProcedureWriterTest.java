@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ProcedureWriterTest {
   private final ProcedureWriter writer = new ProcedureWriter();
@@ -144,6 +146,57 @@ class ProcedureWriterTest {
         new Step("Check the history", HISTORY),
         new Step("Roll back to revision 6", UNDO_TO_6),
         new Step("Watch it converge", STATUS));
+  }
+
+  /**
+   * With flags listed, what the engine recommends says whether a flag can help: DisableFeatureFlag disables them,
+   * RollbackImmediate disables them first and rolls back regardless, and RollbackRapid or Evaluate (a Kubernetes
+   * criterion fired, or the window lacked data) offers no flag and says why.
+   */
+  @ParameterizedTest(name = "{0} ({1})")
+  @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+      DisableFeatureFlag | rapid     | true  | -
+      DisableFeatureFlag | evaluate  | true  | -
+      RollbackImmediate  | immediate | true  | -
+      RollbackRapid      | rapid     | false | No feature flag is offered: a Kubernetes signal fired
+      Evaluate           | evaluate  | false | No feature flag is offered: a Kubernetes signal fired
+      Evaluate           | -         | false | No feature flag is offered: the window closed without enough data
+      """)
+  void aFeatureFlagIsOfferedOnlyWhereAFlagCanHelpAndItsAbsenceIsExplained(Action action, Tier tier,
+      boolean flagStep, String warning) {
+    ProcedureOptions options = new ProcedureOptions(List.of("new-checkout"), null, List.of());
+
+    Procedure procedure = writer.write(action, tier, options, rollout());
+
+    assertThat(procedure.steps().contains(new Step("Disable feature flag new-checkout", null))).isEqualTo(flagStep);
+    if (flagStep) {
+      assertThat(procedure.steps().get(0)).isEqualTo(new Step("Disable feature flag new-checkout", null));
+      assertThat(procedure.warnings()).noneMatch(w -> w.startsWith("No feature flag"));
+    } else {
+      assertThat(procedure.warnings().get(0)).startsWith(warning);
+    }
+  }
+
+  @Test
+  void aRapidRollbackForACrashLoopSaysWhyNoFlagIsOffered() {
+    ProcedureOptions options = new ProcedureOptions(List.of("new-checkout"), null, List.of());
+
+    Procedure procedure = writer.write(Action.RollbackRapid, Tier.rapid, options, rollout());
+
+    assertThat(procedure.title()).isEqualTo("Roll back checkout to revision 6");
+    assertThat(procedure.steps()).containsExactly(
+        new Step("Check the history", HISTORY),
+        new Step("Roll back to revision 6", UNDO_TO_6),
+        new Step("Watch it converge", STATUS));
+    assertThat(procedure.warnings()).containsExactly("No feature flag is offered: a Kubernetes signal fired (crash"
+        + " loop, stuck rollout or no available replica), and pods that do not start are not fixed by a flag");
+  }
+
+  @Test
+  void withoutFeatureFlagsNothingIsSaidAboutThem() {
+    Procedure procedure = writer.write(Action.RollbackRapid, Tier.rapid, ProcedureOptions.NONE, rollout());
+
+    assertThat(procedure.warnings()).isEmpty();
   }
 
   @Test

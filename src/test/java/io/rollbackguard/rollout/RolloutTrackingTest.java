@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** RolloutReader (Deployment + ReplicaSets -> snapshot) and StableRevisionTracker (snapshot + memory -> change). */
 class RolloutTrackingTest {
@@ -25,6 +27,10 @@ class RolloutTrackingTest {
   private static final String NAME = "checkout";
   private static final String UID = "uid-checkout";
   private static final long NOW = Instant.parse("2024-05-01T12:00:00Z").toEpochMilli();
+  /** The policy's window: a revision first seen must have been in place longer to be adopted. */
+  private static final long WINDOW = 15 * 60_000;
+  /** A day before NOW: a revision in place that long is adopted. */
+  private static final String LONG_AGO = "2024-04-30T12:00:00Z";
 
   private static final Map<String, String> V6 = images("app", "shop/checkout:1.6", "sidecar", "envoy:1.29");
   private static final Map<String, String> V7 = images("app", "shop/checkout:1.7", "sidecar", "envoy:1.29");
@@ -225,9 +231,10 @@ class RolloutTrackingTest {
 
   @Test
   void aDeploymentFirstSeenCompleteIsAdoptedAsTheStableBaseline() {
-    RolloutSnapshot s = RolloutReader.read(dep(6).containers(V6).complete().build(), List.of(rs(6, "hash6", V6)));
+    RolloutSnapshot s = RolloutReader.read(dep(6).containers(V6).complete().build(),
+        List.of(created(rs(6, "hash6", V6), LONG_AGO)));
 
-    Change c = StableRevisionTracker.track(null, s, NOW);
+    Change c = StableRevisionTracker.track(null, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.Adopted);
     assertThat(c.tracking().revision()).isEqualTo(6L);
@@ -237,12 +244,48 @@ class RolloutTrackingTest {
     assertThat(c.tracking().stableContainers()).isEqualTo(V6);
   }
 
+  /**
+   * A Deployment first seen with its rollout complete (a new operator, a selector edit, a policy created mid-incident)
+   * is adopted only when its revision has been in place longer than the window: a younger one may be the bad rollout,
+   * and adopting it would make it the rollback target. The window of the younger one counts from its ReplicaSet's
+   * creation, or for a re-used ReplicaSet from now.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+      in place a day                          | 2024-04-30T12:00:00Z | false | Adopted        | -
+      in place 16m (longer than the window)   | 2024-05-01T11:44:00Z | false | Adopted        | -
+      in place exactly the window             | 2024-05-01T11:45:00Z | false | RolloutStarted | 2024-05-01T11:45:00Z
+      in place 10m: observed from its start   | 2024-05-01T11:50:00Z | false | RolloutStarted | 2024-05-01T11:50:00Z
+      re-used ReplicaSet made a month ago     | 2024-04-01T12:00:00Z | true  | RolloutStarted | 2024-05-01T12:00:00Z
+      no creation timestamp                   | -                    | false | RolloutStarted | 2024-05-01T12:00:00Z
+      """)
+  void aCompleteRolloutFirstSeenIsAdoptedOnlyWhenItsRevisionIsOlderThanTheWindow(String name, String created,
+      boolean reused, Kind kind, String startedAt) {
+    ReplicaSet rs6 = created == null ? rs(6, "hash6", V6) : created(rs(6, "hash6", V6), created);
+    if (reused) {
+      rs6 = new ReplicaSetBuilder(rs6).editMetadata()
+          .addToAnnotations("deployment.kubernetes.io/revision-history", "3").endMetadata().build();
+    }
+    RolloutSnapshot s = RolloutReader.read(dep(6).containers(V6).complete().build(), List.of(rs6));
+
+    Change c = StableRevisionTracker.track(null, s, NOW, WINDOW);
+
+    assertThat(c.kind()).isEqualTo(kind);
+    if (kind == Kind.Adopted) {
+      assertThat(c.tracking().stableRevision()).isEqualTo(6L);
+    } else {
+      assertThat(c.tracking().stableRevision()).as("never the stable baseline").isNull();
+      assertThat(c.tracking().stablePodTemplateHash()).isNull();
+      assertThat(c.startedAt()).isEqualTo(Instant.parse(startedAt).toEpochMilli());
+    }
+  }
+
   @Test
   void aDeploymentFirstSeenMidRolloutStartsAWindowWithNoStableRevision() {
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).progressing().build(),
         List.of(rs(6, "hash6", V6), rs(7, "hash7", V7)));
 
-    Change c = StableRevisionTracker.track(null, s, NOW);
+    Change c = StableRevisionTracker.track(null, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.RolloutStarted);
     assertThat(c.tracking().revision()).isEqualTo(7L);
@@ -257,7 +300,7 @@ class RolloutTrackingTest {
   void waitsWhileTheDeploymentHasNoRevision() {
     RolloutSnapshot s = RolloutReader.read(dep(null).progressing().build(), List.of());
 
-    Change c = StableRevisionTracker.track(null, s, NOW);
+    Change c = StableRevisionTracker.track(null, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.Waiting);
     assertThat(c.tracking()).isNull();
@@ -268,7 +311,7 @@ class RolloutTrackingTest {
     RolloutTracking previous = adoptedAt6();
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).progressing().build(), List.of(rs(6, "hash6", V6)));
 
-    Change c = StableRevisionTracker.track(previous, s, NOW);
+    Change c = StableRevisionTracker.track(previous, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.Waiting);
     assertThat(c.tracking()).isEqualTo(previous);
@@ -280,7 +323,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).complete().build(),
         List.of(rs(6, "hash6", V6), rs(7, "hash7", V7)));
 
-    Change c = StableRevisionTracker.track(previous, s, NOW);
+    Change c = StableRevisionTracker.track(previous, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.Unchanged);
     assertThat(c.tracking().revision()).isEqualTo(7L);
@@ -297,7 +340,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).progressing().build(),
         List.of(rs(6, "hash6", V6), rs(7, "hash7", V7)));
 
-    Change c = StableRevisionTracker.track(previous, s, NOW);
+    Change c = StableRevisionTracker.track(previous, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.RolloutStarted);
     assertThat(c.tracking().revision()).isEqualTo(7L);
@@ -318,7 +361,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(8).containers(v8).progressing().build(),
         List.of(rs(6, "hash6", V6), rs(7, "hash7", V7), rs(8, "hash8", v8)));
 
-    Change c = StableRevisionTracker.track(at7, s, NOW);
+    Change c = StableRevisionTracker.track(at7, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.RolloutStarted);
     assertThat(c.tracking().stableRevision()).isEqualTo(6L);
@@ -332,7 +375,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(8).containers(V6).progressing().build(),
         List.of(created(rs(8, "hash6", V6), "2024-04-01T00:00:00Z"), rs(7, "hash7", V7)));
 
-    Change c = StableRevisionTracker.track(at7, s, NOW);
+    Change c = StableRevisionTracker.track(at7, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.RolledBack);
     assertThat(c.tracking().revision()).isEqualTo(8L);
@@ -350,7 +393,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(8).containers(V6).complete().build(),
         List.of(rs(8, "hash6", V6), rs(7, "hash7", V7)));
 
-    Change c = StableRevisionTracker.track(at8, s, NOW);
+    Change c = StableRevisionTracker.track(at8, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.Unchanged);
     assertThat(c.tracking().stableRevision()).isEqualTo(8L);
@@ -364,7 +407,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(9).containers(v9).progressing().build(),
         List.of(rs(8, "hash6", V6), rs(9, "hash9", v9)));
 
-    Change c = StableRevisionTracker.track(at9, s, NOW);
+    Change c = StableRevisionTracker.track(at9, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.Unchanged);
     assertThat(c.tracking().stableRevision()).isEqualTo(8L);
@@ -376,7 +419,7 @@ class RolloutTrackingTest {
     // revisionHistoryLimit pruned the hash6 ReplicaSet
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).progressing().build(), List.of(rs(7, "hash7", V7)));
 
-    Change c = StableRevisionTracker.track(at7, s, NOW);
+    Change c = StableRevisionTracker.track(at7, s, NOW, WINDOW);
 
     assertThat(StableRevisionTracker.stableInHistory(c.tracking(), s)).isFalse();
     assertThat(c.tracking().stableRevision()).isEqualTo(6L);
@@ -425,7 +468,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(8).containers(v8).progressing().build(),
         List.of(rs(6, "hash6", V6), rs(7, "hash7", V7), rs(8, "hash8", v8)));
 
-    Change c = StableRevisionTracker.track(promoted, s, NOW);
+    Change c = StableRevisionTracker.track(promoted, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.RolloutStarted);
     assertThat(c.tracking().stableRevision()).isEqualTo(7L);
@@ -438,7 +481,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).progressing().build(),
         List.of(rs(6, "hash6", V6), created(rs(7, "hash7", V7), created)));
 
-    Change c = StableRevisionTracker.track(adoptedAt6(), s, NOW);
+    Change c = StableRevisionTracker.track(adoptedAt6(), s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.RolloutStarted);
     assertThat(c.startedAt()).isEqualTo(Instant.parse(created).toEpochMilli());
@@ -450,7 +493,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).progressing().build(),
         List.of(rs(6, "hash6", V6), created(rs(7, "hash7", V7), "2024-05-01T12:00:05Z")));
 
-    Change c = StableRevisionTracker.track(adoptedAt6(), s, NOW);
+    Change c = StableRevisionTracker.track(adoptedAt6(), s, NOW, WINDOW);
 
     assertThat(c.startedAt()).isEqualTo(NOW);
   }
@@ -468,7 +511,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(8).containers(v5).progressing().build(),
         List.of(rs(6, "hash6", V6), created(rs(7, "hash7", V7), "2024-05-01T11:00:00Z"), reused));
 
-    Change c = StableRevisionTracker.track(at7, s, NOW);
+    Change c = StableRevisionTracker.track(at7, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.RolloutStarted);
     assertThat(c.tracking().stableRevision()).isEqualTo(6L);
@@ -480,7 +523,7 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).progressing().build(),
         List.of(rs(6, "hash6", V6), rs(7, "hash7", V7)));
 
-    Change c = StableRevisionTracker.track(adoptedAt6(), s, NOW);
+    Change c = StableRevisionTracker.track(adoptedAt6(), s, NOW, WINDOW);
 
     assertThat(c.startedAt()).isEqualTo(NOW);
   }
@@ -491,15 +534,16 @@ class RolloutTrackingTest {
     RolloutSnapshot s = RolloutReader.read(dep(7).containers(V7).progressing().build(),
         List.of(created(rs(7, "hash7", V7), created)));
 
-    Change c = StableRevisionTracker.track(null, s, NOW);
+    Change c = StableRevisionTracker.track(null, s, NOW, WINDOW);
 
     assertThat(c.kind()).isEqualTo(Kind.RolloutStarted);
     assertThat(c.startedAt()).isEqualTo(Instant.parse(created).toEpochMilli());
   }
 
   private RolloutTracking adoptedAt6() {
-    RolloutSnapshot s = RolloutReader.read(dep(6).containers(V6).complete().build(), List.of(rs(6, "hash6", V6)));
-    Change c = StableRevisionTracker.track(null, s, NOW - 3_600_000);
+    RolloutSnapshot s = RolloutReader.read(dep(6).containers(V6).complete().build(),
+        List.of(created(rs(6, "hash6", V6), LONG_AGO)));
+    Change c = StableRevisionTracker.track(null, s, NOW - 3_600_000, WINDOW);
     assertThat(c.kind()).isEqualTo(Kind.Adopted);
     return c.tracking();
   }

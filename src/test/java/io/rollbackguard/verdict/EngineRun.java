@@ -163,7 +163,7 @@ final class EngineRun {
 
     Observation build() {
       return new Observation(Map.copyOf(metrics), replicas, available, crashLooping, stuck, declare, note, ack,
-          dismiss);
+          dismiss, Observation.target("shop", "checkout"));
     }
   }
 }

@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollbackguard.verdict.EngineRun.Obs;
 import io.rollbackguard.verdict.VerdictEvent.Type;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class VerdictEngineTest {
@@ -202,6 +204,151 @@ class VerdictEngineTest {
     }
   }
 
+  /**
+   * DESIGN.md §1 Feature flags: with flags listed, a rapid or evaluate tier fired by a metric criterion or a declaration
+   * gives DisableFeatureFlag; one fired by a Kubernetes criterion keeps its own action, since no flag restarts pods
+   * that do not start; the immediate tier and missing data never give DisableFeatureFlag.
+   */
+  @Nested
+  class FeatureFlagsByWhatFired {
+    static final String K8S_EVALUATE = FLAGS
+        + "  tiers: {rapid: {crashLooping: {disabled: true}}, evaluate: {crashLooping: {for: 0s}}}\n";
+
+    static Stream<Arguments> whatFired() {
+      return Stream.of(
+          Arguments.of("rapid errorRate", FLAGS, obs().healthyMetrics().errorRate(0.02), 120,
+              Action.DisableFeatureFlag, Tier.rapid),
+          Arguments.of("rapid latencyP95", FLAGS, obs().healthyMetrics().latency(2.5), 300,
+              Action.DisableFeatureFlag, Tier.rapid),
+          Arguments.of("evaluate latencyP95", FLAGS, obs().healthyMetrics().latency(1.5), 300,
+              Action.DisableFeatureFlag, Tier.evaluate),
+          Arguments.of("critical-feature-broken declared", FLAGS,
+              obs().healthyMetrics().declare("critical-feature-broken"), 0, Action.DisableFeatureFlag, Tier.rapid),
+          Arguments.of("minor-bug declared", FLAGS, obs().healthyMetrics().declare("minor-bug"), 0,
+              Action.DisableFeatureFlag, Tier.evaluate),
+          Arguments.of("rapid crashLooping", FLAGS, obs().healthyMetrics().crashLooping(2), 0,
+              Action.RollbackRapid, Tier.rapid),
+          Arguments.of("rapid rolloutStuck", FLAGS, obs().healthyMetrics().stuck(), 0,
+              Action.RollbackRapid, Tier.rapid),
+          Arguments.of("crashLooping moved to the evaluate tier", K8S_EVALUATE,
+              obs().healthyMetrics().crashLooping(1), 0, Action.Evaluate, Tier.evaluate),
+          Arguments.of("immediate errorRate", FLAGS, obs().healthyMetrics().errorRate(0.2), 60,
+              Action.RollbackImmediate, Tier.immediate),
+          Arguments.of("immediate serviceDown", FLAGS, obs().healthyMetrics().replicas(3, 0), 60,
+              Action.RollbackImmediate, Tier.immediate),
+          Arguments.of("security-flaw declared", FLAGS, obs().healthyMetrics().declare("security-flaw"), 0,
+              Action.RollbackImmediate, Tier.immediate),
+          Arguments.of("the same rapid errorRate without flags", DEFAULTS, obs().healthyMetrics().errorRate(0.02),
+              120, Action.RollbackRapid, Tier.rapid));
+    }
+
+    @ParameterizedTest(name = "{0} gives {4}")
+    @MethodSource("whatFired")
+    void theActionFollowsWhatFiredNotOnlyTheTier(String name, String spec, Obs breach, long firesAt, Action action,
+        Tier tier) {
+      EngineRun run = new EngineRun(policy(spec));
+      Verdict v = run.every(0, firesAt, breach);
+      assertThat(v.action()).isEqualTo(action);
+      assertThat(v.tier()).isEqualTo(tier);
+      assertThat(v.phase()).isEqualTo(Phase.Breached);
+      assertThat(v.decideBy()).isEqualTo(tier == Tier.evaluate ? null
+          : firesAt * 1000 + (tier == Tier.immediate ? min(5) : min(30)));
+      boolean withheld = spec.contains("featureFlags") && action.withholdsFeatureFlags();
+      assertThat(run.events).filteredOn(e -> e.message().contains("no feature flag is offered")).hasSize(
+          withheld ? 1 : 0);
+    }
+
+    @Test
+    void missingDataNeverBecomesDisableFeatureFlag() {
+      String spec = "  observation: {window: 2m, interval: 30s}\n  procedure: {featureFlags: [newCheckout]}\n";
+      Verdict v = new EngineRun(policy(spec)).every(0, 120, obs());
+      assertThat(v.action()).isEqualTo(Action.Evaluate);
+      assertThat(v.reasonCode()).isEqualTo("NoData");
+      assertThat(v.tier()).isNull();
+    }
+
+    @Test
+    void aCrashLoopAfterAMetricInTheSameTierWithdrawsTheFlagAndKeepsTheDeadline() {
+      EngineRun run = new EngineRun(policy(FLAGS));
+      Verdict flag = run.every(0, 120, obs().healthyMetrics().errorRate(0.02));
+      assertThat(flag.action()).isEqualTo(Action.DisableFeatureFlag);
+      Verdict v = run.at(150, obs().healthyMetrics().errorRate(0.02).crashLooping(1));
+      assertThat(v.action()).isEqualTo(Action.RollbackRapid);
+      assertThat(v.tier()).isEqualTo(Tier.rapid);
+      assertThat(v.decideBy()).isEqualTo(120_000 + min(30));
+      assertThat(v.actionSince()).isEqualTo(150_000L);
+      assertThat(v.events()).singleElement().satisfies(e -> {
+        assertThat(e.type()).isEqualTo(Type.RollbackRecommended);
+        assertThat(e.message()).contains("crash-looping", "no feature flag is offered");
+      });
+    }
+
+    @Test
+    void aMetricAfterACrashLoopInTheSameTierDoesNotBringTheFlagBack() {
+      EngineRun run = new EngineRun(policy(FLAGS));
+      run.at(0, obs().healthyMetrics().crashLooping(1));
+      Verdict v = run.every(30, 300, obs().healthyMetrics().crashLooping(1).errorRate(0.02));
+      assertThat(v.action()).isEqualTo(Action.RollbackRapid);
+      assertThat(run.eventTypes()).containsExactly(Type.RollbackRecommended);
+    }
+
+    @Test
+    void aHigherTierFiredByAMetricAfterACrashLoopFollowsItsOwnTier() {
+      EngineRun run = new EngineRun(policy(FLAGS));
+      run.at(0, obs().healthyMetrics().crashLooping(1));
+      Verdict v = run.every(30, 90, obs().healthyMetrics().crashLooping(1).errorRate(0.2));
+      assertThat(v.action()).isEqualTo(Action.RollbackImmediate);
+      assertThat(run.eventTypes()).containsExactly(Type.RollbackRecommended, Type.Escalated);
+    }
+  }
+
+  /**
+   * DESIGN.md §3 Events: the first rollback action a revision gets is RollbackRecommended whatever came before it;
+   * Escalated is a rise between rollback tiers only.
+   */
+  @Nested
+  class RecommendationEvents {
+    static Stream<Arguments> rises() {
+      return Stream.of(
+          Arguments.of("Evaluate, then RollbackImmediate", DEFAULTS, obs().healthyMetrics().latency(1.5), 300,
+              obs().healthyMetrics().latency(1.5).errorRate(0.2),
+              List.of(Type.EvaluationRecommended, Type.RollbackRecommended)),
+          Arguments.of("Evaluate, then RollbackRapid", DEFAULTS, obs().healthyMetrics().latency(1.5), 300,
+              obs().healthyMetrics().latency(1.5).crashLooping(1),
+              List.of(Type.EvaluationRecommended, Type.RollbackRecommended)),
+          Arguments.of("DisableFeatureFlag, then RollbackImmediate", FLAGS, obs().healthyMetrics().errorRate(0.02),
+              120, obs().healthyMetrics().errorRate(0.2),
+              List.of(Type.FeatureFlagRecommended, Type.RollbackRecommended)),
+          Arguments.of("DisableFeatureFlag (evaluate), then DisableFeatureFlag (rapid)", FLAGS,
+              obs().healthyMetrics().latency(1.5), 300, obs().healthyMetrics().latency(1.5).errorRate(0.02),
+              List.of(Type.FeatureFlagRecommended, Type.FeatureFlagRecommended)),
+          Arguments.of("RollbackRapid, then RollbackImmediate", DEFAULTS, obs().healthyMetrics().errorRate(0.02),
+              120, obs().healthyMetrics().errorRate(0.2), List.of(Type.RollbackRecommended, Type.Escalated)),
+          Arguments.of("RollbackRapid, then a declared security flaw", DEFAULTS, obs().healthyMetrics().stuck(), 0,
+              obs().healthyMetrics().stuck().declare("security-flaw"),
+              List.of(Type.RollbackRecommended, Type.Declared, Type.Escalated)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rises")
+    void theFirstRollbackActionIsRollbackRecommendedAndEscalatedIsARiseBetweenRollbackTiers(String name, String spec,
+        Obs first, long firstFiresAt, Obs then, List<Type> events) {
+      EngineRun run = new EngineRun(policy(spec));
+      run.every(0, firstFiresAt, first);
+      run.every(firstFiresAt + 30, firstFiresAt + 180, then);
+      assertThat(run.eventTypes()).containsExactlyElementsOf(events);
+    }
+
+    @Test
+    void aNoDataEvaluateThenADeclaredSecurityFlawIsRollbackRecommended() {
+      EngineRun run = new EngineRun(policy("  observation: {window: 2m, interval: 30s}\n"));
+      run.every(0, 120, obs());
+      run.at(200, obs().declare("security-flaw"));
+      assertThat(run.eventTypes()).containsExactly(Type.ObservationInconclusive, Type.EvaluationRecommended,
+          Type.Declared, Type.RollbackRecommended);
+    }
+  }
+
   @Nested
   class NoData {
     static final String SHORT = "  observation: {window: 2m, interval: 30s}\n";
@@ -357,10 +504,67 @@ class VerdictEngineTest {
     }
 
     @Test
-    void aDismissalOfAnotherRevisionDoesNothing() {
+    void aDismissalOfAnotherRevisionIsIgnoredOnceAndSaysWhichRevisionIsCurrent() {
       EngineRun run = new EngineRun(policy(DEFAULTS));
       run.every(0, 120, obs().healthyMetrics().errorRate(0.02));
-      assertThat(run.at(130, obs().dismiss("6")).action()).isEqualTo(Action.RollbackRapid);
+      Verdict v = run.at(130, obs().healthyMetrics().dismiss("6"));
+      assertThat(v.action()).isEqualTo(Action.RollbackRapid);
+      assertThat(v.events()).singleElement().satisfies(e -> {
+        assertThat(e.type()).isEqualTo(Type.DismissIgnored);
+        assertThat(e.message()).contains("dismiss names revision 6, but the current revision is 7",
+            "kubectl annotate deployment/checkout -n shop rollbackguard.io/dismiss=7 --overwrite");
+      });
+      assertThat(run.at(140, obs().healthyMetrics().dismiss("6")).events()).isEmpty();
+      assertThat(run.at(150, obs().healthyMetrics().dismiss("5")).events()).extracting(VerdictEvent::type)
+          .containsExactly(Type.DismissIgnored);
+      assertThat(run.at(160, obs().healthyMetrics().dismiss("7")).action()).isEqualTo(Action.None);
+    }
+
+    @Test
+    void aDismissAnnotationLeftFromTheLastRevisionIsNotSaidAgainForTheNext() {
+      EngineRun run = new EngineRun(policy(DEFAULTS));
+      run.every(0, 120, obs().healthyMetrics().errorRate(0.02));
+      run.at(130, obs().healthyMetrics().dismiss("7"));
+      run.newRevision("8", 600);
+      assertThat(run.at(600, obs().healthyMetrics().dismiss("7")).events()).isEmpty();
+    }
+
+    /**
+     * After a dismissal only a higher tier, a higher action in the severity order, or a new declaration raises a
+     * recommendation again (DESIGN.md §1 Latching). Each row: what was dismissed, then what fired.
+     */
+    static Stream<Arguments> whatRaisesAgainAfterADismissal() {
+      return Stream.of(
+          Arguments.of("rapid rollback, then rapid again (p95)", DEFAULTS, obs().healthyMetrics().errorRate(0.02),
+              obs().healthyMetrics().errorRate(0.02).latency(2.5), Action.None),
+          Arguments.of("rapid rollback, then evaluate", DEFAULTS, obs().healthyMetrics().errorRate(0.02),
+              obs().healthyMetrics().errorRate(0.02).latency(1.5), Action.None),
+          Arguments.of("rapid rollback, then the immediate tier", DEFAULTS, obs().healthyMetrics().errorRate(0.02),
+              obs().healthyMetrics().errorRate(0.09), Action.RollbackImmediate),
+          Arguments.of("rapid flag, then a crash loop in the same tier (a higher action)", FLAGS,
+              obs().healthyMetrics().errorRate(0.02), obs().healthyMetrics().errorRate(0.02).crashLooping(1),
+              Action.RollbackRapid),
+          Arguments.of("rapid rollback from a crash loop, then a rapid metric (flag is lower)", FLAGS,
+              obs().healthyMetrics().crashLooping(1), obs().healthyMetrics().crashLooping(1).errorRate(0.02),
+              Action.None),
+          Arguments.of("rapid flag, then evaluate", FLAGS, obs().healthyMetrics().errorRate(0.02),
+              obs().healthyMetrics().errorRate(0.02).latency(1.5), Action.None),
+          Arguments.of("evaluate flag, then rapid (a higher tier)", FLAGS, obs().healthyMetrics().latency(1.5),
+              obs().healthyMetrics().latency(1.5).errorRate(0.02), Action.DisableFeatureFlag),
+          Arguments.of("rapid rollback, then a new declaration", DEFAULTS, obs().healthyMetrics().errorRate(0.02),
+              obs().healthyMetrics().errorRate(0.02).declare("minor-bug"), Action.Evaluate));
+    }
+
+    @ParameterizedTest(name = "dismissed {0}: {4}")
+    @MethodSource("whatRaisesAgainAfterADismissal")
+    void onlyAHigherTierAHigherActionOrANewDeclarationRaisesAgain(String name, String spec, Obs first, Obs then,
+        Action expected) {
+      EngineRun run = new EngineRun(policy(spec));
+      Verdict raised = run.every(0, 300, first);
+      assertThat(raised.action()).isNotEqualTo(Action.None);
+      assertThat(run.at(310, first.dismiss("7")).action()).isEqualTo(Action.None);
+      Verdict v = run.every(330, 900, then.dismiss("7"));
+      assertThat(v.action()).isEqualTo(expected);
     }
 
     @Test
@@ -417,6 +621,66 @@ class VerdictEngineTest {
       run.at(640, obs().healthyMetrics());
       Verdict again = run.at(650, obs().healthyMetrics().declare("security-flaw"));
       assertThat(again.action()).isEqualTo(Action.RollbackImmediate);
+    }
+
+    @Test
+    void aRemovedDeclarationIsRecordedAndItsRecommendationStaysUntilDismissed() {
+      EngineRun run = new EngineRun(policy(DEFAULTS));
+      run.at(0, obs().healthyMetrics().declare("critical-feature-broken"));
+      Verdict removed = run.at(10, obs().healthyMetrics());
+      assertThat(removed.action()).isEqualTo(Action.RollbackRapid);
+      assertThat(removed.findings()).noneMatch(f -> f.state() == Finding.State.Declared);
+      assertThat(removed.events()).singleElement().satisfies(e -> {
+        assertThat(e.type()).isEqualTo(Type.DeclarationRemoved);
+        assertThat(e.message()).isEqualTo("critical-feature-broken (revision 7) removed; RollbackRapid stays latched"
+            + " until dismissed: kubectl annotate deployment/checkout -n shop rollbackguard.io/dismiss=7 --overwrite");
+      });
+      assertThat(run.at(20, obs().healthyMetrics()).events()).isEmpty();
+      assertThat(run.at(30, obs().healthyMetrics().dismiss("7")).action()).isEqualTo(Action.None);
+    }
+
+    @Test
+    void aDeclarationOfAnEarlierRevisionRemovedSaysNothingAboutDismissing() {
+      EngineRun run = new EngineRun(policy(DEFAULTS));
+      run.at(0, obs().healthyMetrics().declare("security-flaw"));
+      run.newRevision("8", 600);
+      run.at(600, obs().healthyMetrics().declare("security-flaw"));
+      Verdict v = run.at(610, obs().healthyMetrics());
+      assertThat(v.events()).singleElement().satisfies(e -> {
+        assertThat(e.type()).isEqualTo(Type.DeclarationRemoved);
+        assertThat(e.message()).isEqualTo("security-flaw (revision 7) removed");
+      });
+    }
+
+    /** A typo must neither declare nor silently lift the declaration in force. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        a typo over a bound declaration             | security-flaw | security-flw | RollbackImmediate | true
+        a typo with nothing declared                 | -             | minor-bugg   | None              | false
+        """)
+    void aValueThatIsNotADeclarationIsSaidOnceAndClearsNothing(String name, String first, String typo,
+        Action action, boolean stillDeclared) {
+      EngineRun run = new EngineRun(policy(DEFAULTS));
+      if (!first.equals("-")) {
+        run.at(0, obs().healthyMetrics().declare(first));
+      }
+      Verdict v = run.at(10, obs().healthyMetrics().declare(typo));
+      assertThat(v.action()).isEqualTo(action);
+      assertThat(v.events()).singleElement().satisfies(e -> {
+        assertThat(e.type()).isEqualTo(Type.DeclarationUnknown);
+        assertThat(e.message()).startsWith("'" + typo + "' is not a declaration; use one of data-corruption");
+        if (stillDeclared) {
+          assertThat(e.message()).endsWith("; " + first + " (revision 7) stays declared");
+        }
+      });
+      assertThat(v.findings().stream().anyMatch(f -> f.state() == Finding.State.Declared)).isEqualTo(stillDeclared);
+      assertThat(run.at(20, obs().healthyMetrics().declare(typo)).events()).isEmpty();
+      if (stillDeclared) {
+        // the typo fixed: the same declaration, still bound, so nothing new
+        assertThat(run.at(30, obs().healthyMetrics().declare(first)).events()).isEmpty();
+        assertThat(run.at(40, obs().healthyMetrics()).events()).extracting(VerdictEvent::type)
+            .containsExactly(Type.DeclarationRemoved);
+      }
     }
 
     @Test
