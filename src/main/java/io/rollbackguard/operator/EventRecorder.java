@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final Set<String> WARNINGS = Set.of("RollbackRecommended", "Escalated", "DeadlinePassed",
-      "ObservationInconclusive", "DeclarationUnknown", "Declared", "FeatureFlagRecommended", "GuardConflict");
+      "ObservationInconclusive", "DeclarationUnknown", "Declared", "FeatureFlagRecommended", "GuardConflict", "DismissIgnored");
 
   private final KubernetesClient client;
 

@@ -38,7 +38,12 @@ final class PolicyStatusAssembler {
 
   /** What the summary needs of a policy beyond its verdicts. */
   record Context(String namespace, long generation, boolean metricsConfigured, Set<String> usedMetricSignals,
-      String metricsProblem, List<RollbackPolicyStatus.Conflict> conflicts, long now) {}
+      String metricsProblem, List<RollbackPolicyStatus.Conflict> conflicts, long now, String warnings) {
+    Context(String namespace, long generation, boolean metricsConfigured, Set<String> usedMetricSignals,
+        String metricsProblem, List<RollbackPolicyStatus.Conflict> conflicts, long now) {
+      this(namespace, generation, metricsConfigured, usedMetricSignals, metricsProblem, conflicts, now, null);
+    }
+  }
 
   /** The status of a policy that cannot be enforced; counts and recommendations are kept as they were. */
   static RollbackPolicyStatus invalid(RollbackPolicyStatus previous, long generation, String problems, long now) {
@@ -116,12 +121,16 @@ final class PolicyStatusAssembler {
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(previous, READY, "True", "Enforced",
         "policy valid; " + guarded + (guarded == 1 ? " Deployment" : " Deployments") + " guarded"
-            + (c.conflicts().isEmpty() ? "" : "; " + c.conflicts().size() + " guarded by an older policy"),
+            + (c.conflicts().isEmpty() ? "" : "; " + c.conflicts().size() + " guarded by an older policy")
+            + (c.warnings() == null || c.warnings().isEmpty() ? "" : "; warnings: " + c.warnings()),
         c.generation(), c.now()));
     conditions.add(metrics(previous, verdicts, c));
+    // True when a target's action comes from the immediate or rapid tier (a DisableFeatureFlag from rapid included)
     Action action = Action.valueOf(s.action);
-    conditions.add(condition(previous, ROLLBACK_RECOMMENDED, action.isRollback() ? "True" : "False",
-        action.name(), action.isRollback() ? s.reason : "no rollback recommended", c.generation(), c.now()));
+    boolean urgent = !withAction.isEmpty() && withAction.stream().map(v -> v.getStatus().tier)
+        .anyMatch(t -> t == io.rollbackguard.verdict.Tier.immediate || t == io.rollbackguard.verdict.Tier.rapid);
+    conditions.add(condition(previous, ROLLBACK_RECOMMENDED, urgent ? "True" : "False",
+        action.name(), urgent ? s.reason : "no rollback recommended", c.generation(), c.now()));
     s.conditions = conditions;
     return s;
   }

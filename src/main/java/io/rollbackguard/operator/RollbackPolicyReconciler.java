@@ -161,7 +161,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         : note != null ? note.problem() : null;
     RollbackPolicyStatus status = PolicyStatusAssembler.assemble(recorded, guardedVerdicts,
         new PolicyStatusAssembler.Context(namespace, generation, compiled.policy().metricsConfigured(),
-            compiled.policy().usedMetricSignals(), metricsProblem, conflicts, now));
+            compiled.policy().usedMetricSignals(), metricsProblem, conflicts, now, compiled.warningsText()));
     if (policy.getSpec().suspended()) {
       status = PolicyStatusAssembler.suspended(recorded, status, generation, now);
     }

@@ -31,12 +31,12 @@ class HealthIT {
           new OperatorSettings(Set.of(), null, null, freePort()), clock);
       HttpClient http = HttpClient.newHttpClient();
       URI healthz = URI.create("http://127.0.0.1:" + h.operator.healthPort() + "/healthz");
-      // deployed before the policy exists: adopted as the stable baseline at once
       h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
       h.createPolicy("checkout", "checkout", "  prometheus: {url: '" + prometheus.url() + "'}\n"
-          + "  observation: {window: 60s, interval: 1s}\n");
+          + "  observation: {window: 2s, interval: 1s}\n");
       await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
           d -> d != null && d.phase == Phase.Stable);
+      h.editPolicy("checkout", p -> p.getSpec().observation.window = "60s");
       // idle: a stable Deployment expects nothing, whatever the clock says
       clock.advance(120_000);
       assertThat(http.send(HttpRequest.newBuilder(healthz).build(), HttpResponse.BodyHandlers.ofString())

@@ -61,10 +61,12 @@ class MetricsOperatorIT {
   void anErrorRateRisingPastOneThenFivePercentEscalatesWithTheResolvedQueryAsEvidence() {
     h = new OperatorHarness().startOperator();
     healthy("checkout");
-    // deployed before the policy exists: revision 1 is adopted as the stable baseline
+    // revision 1, younger than any window when first seen, is observed (3 s) and becomes the stable baseline; then
+    // the window is lengthened for what comes next
     h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 3, Map.of("app", "registry/checkout:v1"));
-    h.createPolicy("checkout", "checkout", policy("60s"));
-    awaitTarget(d -> d.phase == Phase.Stable);
+    h.createPolicy("checkout", "checkout", policy("3s"));
+    awaitTarget(d -> d.phase == Phase.Stable && Long.valueOf(1).equals(d.stableRevision));
+    h.editPolicy("checkout", p -> p.getSpec().observation.window = "60s");
     h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
     awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing);
     assertThat(condition("MetricsAvailable").getStatus()).isEqualTo("True");

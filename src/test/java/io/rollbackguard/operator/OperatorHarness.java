@@ -48,6 +48,17 @@ final class OperatorHarness implements AutoCloseable {
     return client.resources(RollbackPolicy.class).resource(p).create();
   }
 
+  /** Edits a policy as kubectl edit would: again on a 409 (the operator writes its status meanwhile). */
+  void editPolicy(String name, java.util.function.Consumer<RollbackPolicy> edit) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      client.resources(RollbackPolicy.class).inNamespace(NS).withName(name).edit(p -> {
+        edit.accept(p);
+        return p;
+      });
+      return true;
+    });
+  }
+
   RollbackPolicy policy(String name) {
     return client.resources(RollbackPolicy.class).inNamespace(NS).withName(name).get();
   }
