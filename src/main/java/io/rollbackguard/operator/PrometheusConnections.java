@@ -28,6 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
 final class PrometheusConnections {
   static final String CREDENTIALS_LABEL = "rollbackguard.io/credentials";
   private static final long SECRET_TTL_MILLIS = 60_000;
+  private static final long CLIENT_IDLE_MILLIS = 600_000;
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   /**
@@ -47,8 +48,15 @@ final class PrometheusConnections {
   private final String operatorUrl;
   private final Clock clock;
   private final HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final Map<String, HttpClient> byCa = new ConcurrentHashMap<>();
+  private final Map<String, TrustingClient> byCa = new ConcurrentHashMap<>();
+
+  private record TrustingClient(HttpClient http, long usedAt) {}
   private final Map<String, CachedSecret> secrets = new ConcurrentHashMap<>();
+
+  /** Secrets and CA clients held now, for tests that check they are pruned. */
+  int held() {
+    return secrets.size() + byCa.size();
+  }
 
   PrometheusConnections(KubernetesClient kubernetes, String operatorUrl, Clock clock) {
     this.kubernetes = kubernetes;
@@ -105,7 +113,12 @@ final class PrometheusConnections {
         return new Resolved(null, "spec.prometheus.caSecretRef", problem);
       }
       try {
-        http = byCa.computeIfAbsent(pem[0], PrometheusConnections::trusting);
+        long now = clock.millis();
+        // One client per CA in use; one no policy has used for a while goes (its threads with it, once unreachable).
+        byCa.values().removeIf(c -> now - c.usedAt() > CLIENT_IDLE_MILLIS);
+        TrustingClient c = byCa.computeIfAbsent(pem[0], p -> new TrustingClient(trusting(p), now));
+        byCa.put(pem[0], new TrustingClient(c.http(), now));
+        http = c.http();
       } catch (IllegalArgumentException e) {
         return new Resolved(null, "spec.prometheus.caSecretRef", e.getMessage());
       }
@@ -117,14 +130,17 @@ final class PrometheusConnections {
   private String secretValue(String namespace, PrometheusSpec.SecretKeyRef ref, String[] out) {
     String key = namespace + "/" + ref.name;
     long now = clock.millis();
+    // Secrets no policy has asked for in a while (a policy deleted, a ref renamed) are dropped.
+    secrets.values().removeIf(c -> now - c.readAt() > 2 * SECRET_TTL_MILLIS);
     CachedSecret s = secrets.get(key);
     if (s == null || now - s.readAt() > SECRET_TTL_MILLIS) {
       try {
         Secret secret = kubernetes.secrets().inNamespace(namespace).withName(ref.name).get();
+        boolean labelled = secret != null && secret.getMetadata().getLabels() != null
+            && "true".equals(secret.getMetadata().getLabels().get(CREDENTIALS_LABEL));
+        // An unlabelled Secret's data is not ours to hold: only the fact that it is unlabelled is kept.
         s = secret == null ? new CachedSecret(Map.of(), false, true, now) : new CachedSecret(
-            secret.getData() == null ? Map.of() : secret.getData(),
-            secret.getMetadata().getLabels() != null
-                && "true".equals(secret.getMetadata().getLabels().get(CREDENTIALS_LABEL)), false, now);
+            !labelled || secret.getData() == null ? Map.of() : Map.copyOf(secret.getData()), labelled, false, now);
       } catch (KubernetesClientException e) {
         throw new SecretUnavailable("Secret " + ref.name + " cannot be read right now (HTTP " + e.getCode() + ")");
       }

@@ -29,11 +29,15 @@ public final class ScriptedPrometheus implements AutoCloseable {
   /** A canned answer. */
   public record Answer(int status, String body) {}
 
+  /** Sends 200 and its headers, a first byte of the body, then nothing more until the server closes: a stall. */
+  public static final Answer STALL_AFTER_HEADERS = new Answer(200, "{");
+
   private final HttpServer server;
   private final Map<String, Map<String, Double>> values = new ConcurrentHashMap<>();
   private final List<String> queries = new CopyOnWriteArrayList<>();
   private final List<String> times = new CopyOnWriteArrayList<>();
   private volatile Function<String, Answer> override;
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
   private ScriptedPrometheus() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -97,6 +101,19 @@ public final class ScriptedPrometheus implements AutoCloseable {
     if (a == null) {
       return; // the override chose not to answer: the client times out
     }
+    if (a == STALL_AFTER_HEADERS) {
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
+      out.write('{');
+      out.flush();
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(a.status(), body.length);
@@ -150,6 +167,7 @@ public final class ScriptedPrometheus implements AutoCloseable {
 
   @Override
   public void close() {
+    closed.countDown();
     server.stop(0);
   }
 }
