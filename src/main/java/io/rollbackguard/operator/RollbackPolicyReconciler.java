@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * verdicts change.
  */
 @ControllerConfiguration(name = RollbackPolicyReconciler.NAME)
+// The API server failing for a while must not leave anything behind: retried without end, at most every 30 s.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 30_000)
 @RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
 public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy> {
   public static final String NAME = "rollbackpolicy";
