@@ -109,7 +109,7 @@ class SamplerIT {
         d -> d != null && d.revision == 2 && d.phase != Phase.Observing);
     assertThat(done.phase).isEqualTo(Phase.Stable);
     // the Kubernetes readings of the instants it was down for are missed ...
-    assertThat(done.samples.missed).isGreaterThanOrEqualTo(2);
+    assertThat(done.samples.missed).isPositive();
     // ... but their metrics were read late, at their own instants: every counted sample has a conclusive error rate
     assertThat(done.samples.conclusive).containsEntry(Signals.ERROR_RATE, done.samples.taken + done.samples.missed);
     long lateQueries = prometheus.times().subList(queriesBefore, prometheus.times().size()).stream()
