@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * verdicts change.
  */
 @ControllerConfiguration(name = RollbackPolicyReconciler.NAME)
-// The API server failing for a while must not leave anything behind: retried without end, at most every 30 s.
-@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 30_000)
+// The API server failing for a while must not leave anything behind: retried without end, at most every 10 s.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 1.5, maxInterval = 10_000)
 @RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
 public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy> {
   public static final String NAME = "rollbackpolicy";

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * A Deployment, ReplicaSet or Pod event reconciles that Deployment's verdict alone.
  */
 @ControllerConfiguration(name = VerdictReconciler.NAME)
-// The API server failing for a while must not leave anything behind: retried without end, at most every 30 s.
-@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 30_000)
+// The API server failing for a while must not leave anything behind: retried without end, at most every 10 s.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 1.5, maxInterval = 10_000)
 public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   public static final String NAME = "rolloutverdict";
   /** Leaves a Deployment unguarded while set to "true" (its verdict says so). */

@@ -24,7 +24,7 @@ class ApiServerFaultsIT {
       h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
       await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
           d -> d != null && d.phase == Phase.Stable);
-      for (int i = 0; i < 6; i++) {
+      for (int i = 0; i < 4; i++) {
         h.k8s.failOnce(r -> r.fromOperator() && r.isWrite() && (r.path().contains("/rolloutverdicts/checkout/status")
             || r.path().contains("/events")), i % 2 == 0 ? 500 : 503);
       }
