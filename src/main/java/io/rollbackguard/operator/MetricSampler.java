@@ -307,8 +307,10 @@ final class MetricSampler implements AutoCloseable {
       }
       if (r.target.fresh() && r.attemptedThrough == Long.MIN_VALUE && r.target.nextInstant() <= p.lastFired) {
         // A rollout that registered just after its first instant was queried for the others: that instant is not
-        // queried again for it alone (one query per signal per instant), it reads as not sampled.
+        // queried again for it alone (one query per signal per instant), it reads as not sampled. Woken now, the
+        // verdict takes its Kubernetes reading for that instant on time.
         r.attemptedThrough = p.lastFired;
+        wake.accept(p.namespace, r.target.name());
       }
       long from = Policy.gridAtOrAfter(firstUnattempted(r, interval), interval);
       from = Math.max(from, current - (MAX_LATE_INSTANTS - 1) * interval);
