@@ -342,13 +342,8 @@ final class MetricSampler implements AutoCloseable {
         r.attemptedThrough = Math.max(r.attemptedThrough, at);
       }
     }
-    long last = ((TreeMap<Long, List<Readings>>) byInstant).lastKey();
-    for (Readings r : new ArrayList<>(byInstant.get(last))) {
-      wake.accept(p.namespace, r.target.name());
-    }
-    // Targets that only had late instants are woken too (each target appears in the last instant it needed).
+    // Every target that got readings is woken once, late instants included.
     byInstant.values().stream().flatMap(List::stream).distinct()
-        .filter(r -> !byInstant.get(last).contains(r))
         .forEach(r -> wake.accept(p.namespace, r.target.name()));
   }
 
