@@ -24,7 +24,6 @@ import io.rollbackguard.api.spec.RolloutVerdictSpec;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.policy.CompiledPolicy;
-import io.rollbackguard.policy.PolicyProblem;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +130,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     catalog.retainOnly(existing);
     sampler.retainOnly(existing);
     gauges.retainPolicies(existing);
+    statusRecorder.retainOnly(existing);
 
     RollbackPolicyStatus recorded = statusRecorder.latest(policy);
     CompiledPolicy compiled = catalog.compiled(policy);
