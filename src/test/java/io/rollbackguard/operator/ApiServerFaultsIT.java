@@ -41,4 +41,31 @@ class ApiServerFaultsIT {
       });
     }
   }
+
+  @Test
+  void aRolloutDuringADroppedWatchIsCaughtUpAfterTheRelistWithoutADuplicateEvent() {
+    try (OperatorHarness h = new OperatorHarness().startOperator()) {
+      h.createPolicy("checkout", "checkout", FAST);
+      h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+          d -> d != null && d.phase == Phase.Stable);
+
+      h.k8s.dropOperatorWatches(Duration.ofSeconds(6));
+      h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.CrashLooping);
+      // Blind while its watches are down: the operator's caches cannot know of revision 2 yet.
+      await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+          .until(() -> h.target("checkout", "checkout").revision == 1);
+
+      RolloutVerdictStatus d = await().atMost(Duration.ofSeconds(90)).until(() -> h.target("checkout", "checkout"),
+          t -> t != null && t.revision == 2 && t.action == Action.RollbackRapid);
+      assertThat(h.k8s.goneServed()).as("informers told to relist").isPositive();
+      assertThat(d.timeline).filteredOn(e -> e.event.equals("RollbackRecommended")).hasSize(1);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        List<Event> events = h.client.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "RollbackRecommended".equals(e.getReason())
+                && "Deployment".equals(e.getInvolvedObject().getKind())).toList();
+        assertThat(events).hasSize(1);
+      });
+    }
+  }
 }
