@@ -90,6 +90,21 @@ class RunbookWriterTest {
         + " the timeline: `kubectl annotate deployment/checkout -n shop rollbackguard.io/ack=\"<who>: <note>\"`");
   }
 
+  /** Kubernetes would not accept these names, but a saved file is only text: what is pasted must not run it. */
+  @Test
+  void namesThatAreNotSafeInAShellAreSingleQuotedInTheCommandsToPaste() {
+    Incident hostile = new TestingIncidents().build();
+    Incident incident = new Incident("shop $(x)", hostile.policy(), "check'out", hostile.revision(),
+        hostile.images(), hostile.phase(), hostile.action(), hostile.tier(), hostile.reason(), hostile.decideBy(),
+        hostile.rolloutStartedAt(), hostile.observeUntil(), hostile.stableRevision(), hostile.stableImages(),
+        hostile.findings(), hostile.procedure(), hostile.timeline(), null, hostile.options(), hostile.metrics());
+    assertThat(RunbookWriter.write(incident, at(3, 0))).contains(
+        "`kubectl annotate 'deployment/check'\\''out' -n 'shop $(x)' rollbackguard.io/ack=\"<who>: <note>\"`",
+        "`kubectl rollout status 'deployment/check'\\''out' -n 'shop $(x)'`",
+        "`kubectl get rv 'check'\\''out' -n 'shop $(x)'`",
+        "`rollback-guard postmortem -n 'shop $(x)' 'check'\\''out'`");
+  }
+
   @Test
   void aTargetWithNothingRecommendedAndNoRollbackHasNothingToActOn() {
     TestingIncidents t = new TestingIncidents();
