@@ -1,8 +1,8 @@
 package io.rollbackguard.cli;
 
+import io.rollbackguard.procedure.AsOf;
 import io.rollbackguard.procedure.Incident;
 import io.rollbackguard.procedure.PostmortemWriter;
-import java.time.Instant;
 import picocli.CommandLine.Command;
 
 @Command(name = "postmortem", mixinStandardHelpOptions = true,
@@ -12,11 +12,12 @@ import picocli.CommandLine.Command;
     footer = {"", "Examples:", "  rollback-guard postmortem -n shop payments > postmortem-payments.md",
         "  kubectl get rv,rbp payments -n shop -o yaml > payments.yaml  # the verdict and its policy",
         "  rollback-guard postmortem --from-file payments.yaml",
-        "", "Exit codes: 0 printed, 2 no RolloutVerdict for the Deployment, unreadable file, or no cluster"
-            + " configured, 3 cluster unreachable."})
+        "  rollback-guard postmortem --from-file payments.yaml --now 2026-11-27T11:00:00Z",
+        "", "Exit codes: 0 printed, 2 no RolloutVerdict for the Deployment, unreadable file, bad option, or no"
+            + " cluster configured, 3 cluster unreachable."})
 final class PostmortemCommand extends IncidentDocumentCommand {
   @Override
-  String render(Incident incident, Instant now) {
-    return PostmortemWriter.write(incident, now);
+  String render(Incident incident, AsOf asOf) {
+    return PostmortemWriter.write(incident, asOf);
   }
 }

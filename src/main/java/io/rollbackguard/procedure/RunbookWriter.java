@@ -27,22 +27,33 @@ public final class RunbookWriter {
   private final StringBuilder md = new StringBuilder();
   private final IncidentFacts facts;
   private final Incident incident;
+  private final AsOf asOf;
   private final Instant now;
 
-  private RunbookWriter(Incident incident, Instant now) {
+  private RunbookWriter(Incident incident, AsOf asOf) {
     this.facts = IncidentFacts.of(incident);
     this.incident = incident;
-    this.now = now;
+    this.asOf = asOf;
+    this.now = asOf.now();
   }
 
-  /** @param now the moment the runbook is for: the time left is counted to it */
+  /** @param now the moment the runbook is written, and is for: the time left is counted to it */
   public static String write(Incident incident, Instant now) {
-    return new RunbookWriter(incident, now).render();
+    return write(incident, AsOf.clock(now));
+  }
+
+  /** @param asOf the moment the time left is counted to, and when the runbook is written */
+  public static String write(Incident incident, AsOf asOf) {
+    return new RunbookWriter(incident, asOf).render();
   }
 
   private String render() {
     line("# Emergency runbook: " + incident.deployment() + " (namespace " + incident.namespace() + ")");
     line("");
+    if (asOf.note() != null) {
+      line(asOf.note());
+      line("");
+    }
     boolean acting = incident.action() != Action.None;
     if (!acting && !facts.rolledBack()) {
       line("Nothing to act on: revision " + incident.revision() + " is " + incident.phase()
@@ -278,8 +289,8 @@ public final class RunbookWriter {
   private void footer() {
     line("---");
     line("");
-    line("_Written by rollback-guard at " + instant(now) + " from the status of RolloutVerdict " + incident.namespace()
-        + "/" + incident.deployment() + ". rollback-guard advises: it has executed nothing._");
+    line("_Written by rollback-guard at " + instant(asOf.writtenAt()) + " from the status of RolloutVerdict "
+        + incident.namespace() + "/" + incident.deployment() + ". rollback-guard advises: it has executed nothing._");
   }
 
   /** {@code kubectl VERB deployment/NAME -n NS}, the names quoted for the shell where they need it. */

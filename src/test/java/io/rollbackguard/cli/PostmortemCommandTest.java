@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PostmortemCommandTest {
   static final Instant DURING_THE_INCIDENT = RunbookCommandTest.DURING_THE_INCIDENT;
   static final Instant AFTER_THE_ROLLBACK = RunbookCommandTest.AFTER_THE_ROLLBACK;
+  static final Instant DAYS_LATER = RunbookCommandTest.DAYS_LATER;
 
   @TempDir Path home;
 
@@ -32,6 +33,28 @@ class PostmortemCommandTest {
         "checkout");
     assertThat(r.out()).isEqualTo(RunbookCommandTest.expected("checkout-breached.postmortem.md"));
     assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
+  void anOngoingIncidentLastsUntilNow() {
+    CliRun given = run(new PostmortemCommand(), DAYS_LATER, "--from-file", RunbookCommandTest.BREACHED, "checkout",
+        "--now", "2026-11-27T16:25:00Z");
+    assertThat(given.out()).contains("Times are as of 2026-11-27T16:25:00Z, given with --now.\n",
+        "- **Duration:** ongoing: 1 h 55 min since the rollout, no rollback observed yet\n",
+        "- No rollback observed yet, 1 h 50 min after the first recommendation.\n",
+        "Drafted by rollback-guard at 2026-11-30T17:55:00Z");
+    assertThat(given.exitCode()).isZero();
+  }
+
+  /** The case: a copy saved mid-incident, drafted days later, said the incident had lasted 87 h. */
+  @Test
+  void fromASavedFileAnOngoingIncidentLastsUntilTheLatestTimeTheFileRecords() {
+    CliRun saved = run(new PostmortemCommand(), DAYS_LATER, "--from-file", RunbookCommandTest.BREACHED, "checkout");
+    assertThat(saved.out()).startsWith("# Post-mortem draft: checkout, 2026-11-27\n\nTimes are as of"
+        + " 2026-11-27T14:38:00Z, the latest time recorded in checkout-breached.yaml for checkout (pass --now to"
+        + " change).\n\n")
+        .contains("- **Duration:** ongoing: 8 min since the rollout, no rollback observed yet\n")
+        .doesNotContain("87 h");
   }
 
   @Test
@@ -111,7 +134,7 @@ class PostmortemCommandTest {
   void helpShowsExamplesThroughTheRealEntryPoint() {
     CliRun r = CliRun.of("postmortem", "--help");
     assertThat(r.out()).contains("Usage: rollback-guard postmortem", "Examples:",
-        "rollback-guard postmortem -n shop payments", "Exit codes:");
+        "rollback-guard postmortem -n shop payments", "--now=TIME", "Exit codes:");
     assertThat(r.exitCode()).isZero();
   }
 }
