@@ -1,5 +1,6 @@
 package io.rollbackguard.cli;
 
+import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.procedure.AsOf;
 import io.rollbackguard.procedure.Incident;
 import java.io.PrintWriter;
@@ -52,6 +53,14 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
   /** The Markdown document for {@code incident}, as of {@code asOf}. */
   abstract String render(Incident incident, AsOf asOf);
 
+  /**
+   * Why no document is written for this verdict (a line for stderr, exit 1), or null to write it: by default every
+   * verdict gets one.
+   */
+  String refusal(RolloutVerdict verdict, Incident incident) {
+    return null;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -64,6 +73,11 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
       VerdictLookup.Found found = fromFile != null ? VerdictLookup.fromFile(fromFile, namespace, deployment, err)
           : VerdictLookup.fromCluster(kubeconfig, env, home, namespace, deployment);
       Incident incident = incident(found);
+      String refusal = refusal(found.verdict(), incident);
+      if (refusal != null) {
+        err.println(refusal);
+        return RollbackGuard.PROBLEMS;
+      }
       out.print(render(incident, asOf(found)));
       out.flush();
       return RollbackGuard.OK;

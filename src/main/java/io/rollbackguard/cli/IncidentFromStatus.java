@@ -9,7 +9,9 @@ import io.rollbackguard.api.status.LastIncident;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.procedure.Incident;
+import io.rollbackguard.procedure.IncidentFacts;
 import io.rollbackguard.procedure.ProcedureOptions;
+import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Finding;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -60,6 +62,24 @@ final class IncidentFromStatus {
         time(at + "rolloutStartedAt", d.rolloutStartedAt), time(at + "observeUntil", d.observeUntil),
         d.stableRevision, d.stableImages, findings, d.procedure, timeline,
         d.evaluation == null ? null : d.evaluation.declaration, options(policy), metrics(policy));
+  }
+
+  /**
+   * Whether the verdict tells of an incident to write up: an action recommended now; a lastIncident, which the
+   * operator keeps for the latest revision that had an action (rolled back, dismissed or superseded) until the next; or,
+   * in a copy without one, a recommendation, declaration or rollback in the timeline since the current rollout. A
+   * verdict with none of these is a quiet Deployment: a post-mortem of it would be a form with nothing in it.
+   */
+  static boolean hasIncident(RolloutVerdict verdict, Incident incident) {
+    RolloutVerdictStatus d = verdict.getStatus();
+    if (d == null) {
+      return false;
+    }
+    if ((d.action != null && d.action != Action.None) || d.lastIncident != null) {
+      return true;
+    }
+    IncidentFacts facts = IncidentFacts.of(incident);
+    return facts.rolledBack() || facts.firstAlert() != null;
   }
 
   /**

@@ -58,6 +58,36 @@ class PostmortemCommandTest {
   }
 
   @Test
+  void aQuietDeploymentHasNoIncidentToWriteUpUnlessForced() {
+    CliRun quiet = run(new PostmortemCommand(), DURING_THE_INCIDENT, "--from-file", RunbookCommandTest.BREACHED,
+        "checkout-worker");
+    assertThat(quiet.err()).isEqualTo("checkout-worker: no incident to write up (no recommendation and no"
+        + " lastIncident in its RolloutVerdict); pass --force to draft one anyway\n");
+    assertThat(quiet.out()).isEmpty();
+    assertThat(quiet.exitCode()).isEqualTo(1);
+
+    CliRun forced = run(new PostmortemCommand(), DURING_THE_INCIDENT, "--from-file", RunbookCommandTest.BREACHED,
+        "checkout-worker", "--force");
+    assertThat(forced.out()).startsWith("# Post-mortem draft: checkout-worker, ")
+        .contains("- **Detection:** no recommendation recorded\n");
+    assertThat(forced.err()).isEmpty();
+    assertThat(forced.exitCode()).isZero();
+  }
+
+  @Test
+  void aRollbackTheTimelineRecordsIsAnIncidentEvenWithoutALastIncident() throws IOException {
+    String saved = Files.readString(Path.of(RunbookCommandTest.ROLLED_BACK));
+    String without = saved.replaceAll("(?s)\n    lastIncident:\n.*?\n(- apiVersion)", "\n$1");
+    assertThat(without).doesNotContain("lastIncident:").contains("event: RolledBack");
+    Path file = home.resolve("without-last-incident.yaml");
+    Files.writeString(file, without);
+    CliRun r = run(new PostmortemCommand(), AFTER_THE_ROLLBACK, "--from-file", file.toString());
+    assertThat(r.out()).contains("- **Duration:** 52 min 40 s, from the rollout to the rollback observed at"
+        + " 2026-11-27T09:52:40Z");
+    assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
   void aVerdictSavedWithoutItsPolicySaysFeatureFlagsAndDatabaseAreUnknown() throws IOException {
     Path file = home.resolve("verdict-only.yaml");
     Files.writeString(file, withoutThePolicy(Files.readString(Path.of(RunbookCommandTest.ROLLED_BACK))));
@@ -134,7 +164,8 @@ class PostmortemCommandTest {
   void helpShowsExamplesThroughTheRealEntryPoint() {
     CliRun r = CliRun.of("postmortem", "--help");
     assertThat(r.out()).contains("Usage: rollback-guard postmortem", "Examples:",
-        "rollback-guard postmortem -n shop payments", "--now=TIME", "Exit codes:");
+        "rollback-guard postmortem -n shop payments", "--now=TIME", "--force", "Exit codes:",
+        "1 no incident to write up");
     assertThat(r.exitCode()).isZero();
   }
 }

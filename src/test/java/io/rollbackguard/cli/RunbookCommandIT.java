@@ -90,6 +90,14 @@ class RunbookCommandIT {
         .doesNotContain("Times are as of");
   }
 
+  @Test
+  void aQuietDeploymentHasNoPostmortemFromTheClusterEither() {
+    CliRun r = run(new PostmortemCommand(), RunbookCommandTest.DURING_THE_INCIDENT, env, home, "checkout-worker");
+    assertThat(r.err()).isEqualTo("checkout-worker: no incident to write up (no recommendation and no lastIncident in"
+        + " its RolloutVerdict); pass --force to draft one anyway\n");
+    assertThat(r.exitCode()).isEqualTo(1);
+  }
+
   /** A golden document as the cluster gives it: live, times are the clock's, and the document does not say so. */
   private static String live(String golden) throws IOException {
     return Files.readString(FIXTURES.resolve(golden)).replaceFirst("\nTimes are as of [^\n]*\n\n", "\n");
