@@ -62,7 +62,7 @@ class TestCommandTest {
         + "    series: {errorRate: [0.1, lots]}\n    expect: {action: None}\n");
     CliRun run = CliRun.of("test", bad.toString());
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains(bad.toString(), "tests[0].series.errorRate[1]: 'lots' is not a number");
+    assertThat(run.err()).contains(bad.toString(), "tests[0].series.errorRate[1]: 'lots' is not a value");
   }
 
   @Test
