@@ -51,10 +51,10 @@ public final class QueryTemplate {
       return offset + shift;
     }
 
-    /** The value that overlaps the query's [start, end), or null. */
-    public Filled filledAt(int start, int end) {
+    /** The value that the query's {@code offset} falls in, or null. */
+    public Filled filledAt(int offset) {
       for (Filled f : filled) {
-        if (start < f.end() && Math.max(end, start + 1) > f.start()) {
+        if (offset >= f.start() && offset < f.end()) {
           return f;
         }
       }

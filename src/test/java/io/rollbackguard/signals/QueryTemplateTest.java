@@ -106,7 +106,7 @@ class QueryTemplateTest {
     assertThat(r.templateOffset(17)).isEqualTo(22); // inside "1m": where {{window}} starts
     assertThat(r.templateOffset(18)).isEqualTo(32); // the "]" after it
     assertThat(r.templateOffset(22)).isEqualTo(36); // the "y"
-    assertThat(r.filledAt(16, 18).placeholder()).isEqualTo("window");
-    assertThat(r.filledAt(0, 1)).isNull();
+    assertThat(r.filledAt(16).placeholder()).isEqualTo("window");
+    assertThat(r.filledAt(15)).isNull();
   }
 }
