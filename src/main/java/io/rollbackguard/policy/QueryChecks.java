@@ -8,6 +8,7 @@ import io.rollbackguard.promql.ValueType;
 import io.rollbackguard.signals.DefaultQueries;
 import io.rollbackguard.signals.QueryTemplate;
 import io.rollbackguard.verdict.Signals;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ final class QueryChecks {
   /** Why an operator-wide default query (run --default-query) cannot be used, or null. */
   static String operatorDefaultProblem(String query) {
     Problems problems = new Problems();
-    new Checker(new HashMap<>(), DEFAULT_RATE_WINDOW, problems, new java.util.ArrayList<>()).check("", query, "");
+    new Checker(new HashMap<>(), DEFAULT_RATE_WINDOW, problems, new ArrayList<>()).check("", query, "");
     return problems.list.isEmpty() ? null : problems.list.get(0).message();
   }
 
