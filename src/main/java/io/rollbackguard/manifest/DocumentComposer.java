@@ -17,10 +17,10 @@ import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,10 +113,10 @@ final class DocumentComposer {
 
   private Built mapping(int depth) throws IOException, UnreadableInputException {
     checkDepth(depth);
-    Map<String, Built> members = new LinkedHashMap<>();
-    Map<String, long[]> written = new HashMap<>();
+    ObjectNode node = NODES.objectNode();
+    Places places = new Places(); // key, value, key, value... in the node's order
     List<JsonNode> merged = new ArrayList<>();
-    long mergedSize = 0;
+    long size = 1;
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_OBJECT) {
       Event keyEvent = parser.event();
@@ -131,38 +131,39 @@ final class DocumentComposer {
       Built value = value(valueToken, depth);
       if (merge) {
         merged.addAll(mergeSources(value.node(), keyAt));
-        mergedSize += value.size(); // keys the mapping overrides are counted too: the budget may overestimate
-      } else if (members.containsKey(key)) {
+        size += value.size(); // keys the mapping overrides are counted too: the budget may overestimate
+      } else if (node.has(key)) {
         throw refusedAt(keyAt, "key '" + key + "' is written twice in this mapping (first at "
-            + Position.unpack(written.get(key)[0]) + ")");
+            + Position.unpack(places.get(2 * indexOf(node, key))) + ")");
       } else {
-        members.put(key, value);
-        written.put(key, new long[] {keyAt, valueAt});
+        node.set(key, value.node());
+        places.add(keyAt);
+        places.add(valueAt);
+        size += value.size();
       }
     }
-    ObjectNode node = NODES.objectNode();
-    List<Long> places = new ArrayList<>();
-    long size = 1;
-    for (Map.Entry<String, Built> member : members.entrySet()) {
-      node.set(member.getKey(), member.getValue().node());
-      long[] at = written.get(member.getKey());
-      places.add(at[0]);
-      places.add(at[1]);
-      size += member.getValue().size();
-    }
-    for (JsonNode source : merged) {
-      for (Iterator<Map.Entry<String, JsonNode>> fields = source.fields(); fields.hasNext(); ) {
+    for (JsonNode source : merged) { // after every written key, which wins wherever it stands
+      long[] sourcePlaces = positions.packed(source);
+      int i = 0;
+      for (Iterator<Map.Entry<String, JsonNode>> fields = source.fields(); fields.hasNext(); i++) {
         Map.Entry<String, JsonNode> field = fields.next();
         if (!node.has(field.getKey())) {
           node.set(field.getKey(), field.getValue());
-          places.add(packed(positions.of(source, field.getKey(), true)));
-          places.add(packed(positions.of(source, field.getKey(), false)));
+          places.add(sourcePlaces == null ? 0 : sourcePlaces[2 * i]);
+          places.add(sourcePlaces == null ? 0 : sourcePlaces[2 * i + 1]);
         }
       }
     }
-    size += mergedSize;
-    positions.put(node, places.stream().mapToLong(Long::longValue).toArray());
+    positions.put(node, places.toArray());
     return new Built(node, size);
+  }
+
+  private static int indexOf(ObjectNode node, String key) {
+    int i = 0;
+    for (Iterator<String> names = node.fieldNames(); names.hasNext() && !names.next().equals(key); ) {
+      i++;
+    }
+    return i;
   }
 
   /** The mappings a {@code <<} key merges: one mapping, or a sequence of them (earlier ones win). */
@@ -184,7 +185,7 @@ final class DocumentComposer {
   private Built sequence(int depth) throws IOException, UnreadableInputException {
     checkDepth(depth);
     ArrayNode node = NODES.arrayNode();
-    List<Long> places = new ArrayList<>();
+    Places places = new Places();
     long size = 1;
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -193,7 +194,7 @@ final class DocumentComposer {
       node.add(element.node());
       size += element.size();
     }
-    positions.put(node, places.stream().mapToLong(Long::longValue).toArray());
+    positions.put(node, places.toArray());
     return new Built(node, size);
   }
 
@@ -230,8 +231,25 @@ final class DocumentComposer {
     return Position.pack(at.getLineNr(), at.getColumnNr());
   }
 
-  private static long packed(java.util.Optional<Position> at) {
-    return at.map(p -> Position.pack(p.line(), p.column())).orElse(0L);
+  /** Packed positions, unboxed: a list of a million values must not cost a million Longs. */
+  private static final class Places {
+    private long[] packed = new long[8];
+    private int size;
+
+    void add(long place) {
+      if (size == packed.length) {
+        packed = Arrays.copyOf(packed, size * 2);
+      }
+      packed[size++] = place;
+    }
+
+    long get(int index) {
+      return packed[index];
+    }
+
+    long[] toArray() {
+      return Arrays.copyOf(packed, size);
+    }
   }
 
   private UnreadableInputException refused(String problem) {

@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
  *
  * @param maxBytes the size of one file or of standard input; checked before a file is read, and standard input is
  *     read only up to it, so an endless stream is refused as soon as it passes the limit
- * @param maxLineChars the longest line: SnakeYAML's scanner copies its window once per 1,024 characters of a single
- *     token, so one long line costs time in the square of its length (16 MB took 76 s); no manifest line comes near
- *     this (Kubernetes caps all of an object's annotations at 256 KiB together)
+ * @param maxLineChars the longest line: SnakeYAML's scanner copies its whole window once per 1,024 characters of a
+ *     single token, so a long line costs time in the square of its length (16 MB took 76 s). At 128 Ki characters an
+ *     input of nothing but such lines reads in under a second; no manifest line comes near it (the longest usual one,
+ *     kubectl's last-applied-configuration, is the object's JSON: a few KiB for a policy)
  * @param maxDepth how deeply mappings and sequences may nest (a RollbackPolicy needs 7 levels, a List of verdicts 12)
  * @param maxAliasedValues how many values aliases may produce in one input, counting every value an alias repeats:
  *     an alias bomb (each level aliasing the one below nine times) is refused after this many, in milliseconds
@@ -23,7 +24,7 @@ public record InputLimits(long maxBytes, int maxLineChars, int maxDepth, long ma
   /** The largest {@code maxBytes} allowed: the whole input is held in memory, decoded. */
   public static final long LARGEST_MAX_BYTES = 1L << 30;
 
-  public static final InputLimits DEFAULT = new InputLimits(DEFAULT_MAX_BYTES, 512 << 10, 100, 1_000_000, "");
+  public static final InputLimits DEFAULT = new InputLimits(DEFAULT_MAX_BYTES, 128 << 10, 100, 1_000_000, "");
 
   private static final Pattern SIZE = Pattern.compile("(\\d{1,13})\\s*(|B|k|K|Ki|KiB|M|Mi|MiB|G|Gi|GiB|KB|MB|GB)");
 

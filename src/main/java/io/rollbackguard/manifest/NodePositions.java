@@ -18,6 +18,11 @@ public final class NodePositions {
     children.put(container, packed);
   }
 
+  /** The packed places of a container's children, in its order; null for a container not composed here. */
+  long[] packed(JsonNode container) {
+    return children.get(container);
+  }
+
   /** The value of {@code field} in mapping {@code container} ({@code key}: where the key is written instead). */
   public Optional<Position> of(JsonNode container, String field, boolean key) {
     long[] packed = children.get(container);

@@ -86,8 +86,11 @@ final class YamlMessages {
       return "unknown field" + (u.getKnownPropertyIds() == null ? "" : " (known: " + u.getKnownPropertyIds().stream()
           .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
     }
+    if (e.getCause() instanceof StreamConstraintsException) {
+      return "a number of more than 1,000 digits";
+    }
     Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType() : null;
-    String got = value.isValueNode() && !value.isNull() ? "'" + value.asText() + "' is not " : null;
+    String got = value.isValueNode() && !value.isNull() ? quoted(value.asText()) + " is not " : null;
     if (type != null && type.isEnum()) {
       String allowed = Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
       return (got == null ? "must be " : got) + "one of " + allowed;
@@ -112,9 +115,14 @@ final class YamlMessages {
       return "a list";
     }
     if (value.isTextual()) {
-      return "the string '" + value.asText() + "'";
+      return "the string " + quoted(value.asText());
     }
     return (value.isNumber() ? "the number " : "") + value.asText();
+  }
+
+  /** A value as the message echoes it: quoted, and cut short when long, since the line says where to see it whole. */
+  static String quoted(String value) {
+    return "'" + (value.length() <= 60 ? value : value.substring(0, 57) + "...") + "'";
   }
 
   private static String expected(Class<?> type) {
