@@ -1,11 +1,10 @@
 package io.rollbackguard.policytest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.manifest.ManifestReader;
+import io.rollbackguard.manifest.UnreadableInputException;
 import io.rollbackguard.policy.PolicyYaml;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,11 +51,9 @@ public record PolicyTestFile(Path file, Path policyFile, RollbackPolicy policy, 
   public static PolicyTestFile load(Path file) throws InvalidTestFileException {
     JsonNode root;
     try {
-      root = TestFileYaml.mapper().readTree(Files.readString(file));
-    } catch (JsonProcessingException e) {
-      throw new InvalidTestFileException(file + ": " + PolicyYaml.describe(e));
-    } catch (IOException e) {
-      throw new InvalidTestFileException(file + ": cannot read: " + e.getMessage());
+      root = ManifestReader.defaults().readOne(file); // as lint reads: aliases, merge keys, limits, - for stdin
+    } catch (UnreadableInputException e) {
+      throw new InvalidTestFileException(e.source() + ": " + e.getMessage());
     }
     TestFileReader r = new TestFileReader(file, null);
     if (root == null || !root.isObject()) {

@@ -75,7 +75,7 @@ class TestVerdictTest {
     CliRun run = CliRun.of("test", "--verdict", "error spike rolls back now", "--rollout-at", ROLLOUT,
         tests(SPIKE).toString());
     CliRun runbook = IncidentCommandRun.run(new RunbookCommand(), Instant.parse("2026-11-27T14:33:00Z"),
-        "--from-file", saved(run).toString());
+        "--now", "2026-11-27T14:33:00Z", "--from-file", saved(run).toString());
     assertThat(runbook.err()).isEmpty();
     assertThat(runbook.exitCode()).isZero();
     assertThat(runbook.out()).startsWith("# Emergency runbook: checkout (namespace shop)\n")
