@@ -27,6 +27,8 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
       description = "Default: KUBECONFIG, ~/.kube/config, or in-cluster.")
   Path kubeconfig;
 
+  @picocli.CommandLine.Mixin InputOptions input;
+
   @Option(names = "--from-file", paramLabel = "VERDICT.yaml",
       description = "Read a saved `kubectl get rv NAME -n NS -o yaml` instead of the cluster; or a List, such as"
           + " `kubectl get rv,rbp -n NS -o yaml`, whose RollbackPolicy gives the procedure options and conditions.")
@@ -70,7 +72,7 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
       return RollbackGuard.INVALID;
     }
     try {
-      VerdictLookup.Found found = fromFile != null ? VerdictLookup.fromFile(fromFile, namespace, deployment, err)
+      VerdictLookup.Found found = fromFile != null ? VerdictLookup.fromFile(input.reader(System.in), fromFile, namespace, deployment, err)
           : VerdictLookup.fromCluster(kubeconfig, env, home, namespace, deployment);
       Incident incident = incident(found);
       String refusal = refusal(found.verdict(), incident);

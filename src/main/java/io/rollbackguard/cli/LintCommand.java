@@ -137,10 +137,10 @@ final class LintCommand implements Callable<Integer> {
    * whether a Prometheus is given to the operator is not known here.
    */
   private static CompiledPolicy compile(RollbackPolicy policy) {
-    return PolicyCompiler.compile(policy.getSpec(), true);
+    return PolicyCompiler.compile(policy, true, java.util.Map.of());
   }
 
-  /** What the API server would refuse about the manifest itself, then everything the operator checks. */
+  /** The apiVersion the API server would refuse, then everything the operator checks (the name included). */
   private static List<PolicyProblem> problemsOf(String apiVersion, RollbackPolicy policy, CompiledPolicy compiled) {
     List<PolicyProblem> found = new ArrayList<>();
     if (apiVersion.isEmpty()) {
@@ -149,11 +149,7 @@ final class LintCommand implements Callable<Integer> {
       found.add(new PolicyProblem("apiVersion", "'" + apiVersion + "' is not " + RollbackPolicy.API_VERSION
           + ", the version the CRD serves"));
     }
-    if (policy.getMetadata() == null || policy.getMetadata().getName() == null
-        || policy.getMetadata().getName().isBlank()) {
-      found.add(new PolicyProblem("metadata.name", "required"));
-    }
-    found.addAll(compiled.problems());
+    found.addAll(compiled.problems()); // metadata.name and namespace included
     return found;
   }
 

@@ -32,6 +32,8 @@ final class TestCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Test files, or directories searched for *.test.yaml.")
   List<Path> paths;
 
+  @picocli.CommandLine.Mixin InputOptions input;
+
   @Option(names = "--verdict", paramLabel = "TEST",
       description = "Run only the test of this name and print the RolloutVerdict it ends with, as YAML, as the operator"
           + " would record it (for runbook/postmortem --from-file); its PASS or FAIL line goes to stderr.")
@@ -70,7 +72,7 @@ final class TestCommand implements Callable<Integer> {
     boolean invalid = false;
     for (Path file : testFiles(err)) {
       try {
-        for (PolicyTestRunner.Outcome o : runner.run(PolicyTestFile.load(file))) {
+        for (PolicyTestRunner.Outcome o : runner.run(PolicyTestFile.load(file, input.reader(System.in)))) {
           out.println(o.text());
           if (o.passed()) {
             passed++;
@@ -104,7 +106,7 @@ final class TestCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
     for (Path file : testFiles(err)) {
       try {
-        PolicyTestFile f = PolicyTestFile.load(file);
+        PolicyTestFile f = PolicyTestFile.load(file, input.reader(System.in));
         for (TestCase t : f.tests()) {
           names.add(t.name());
           if (t.name().equals(verdict)) {

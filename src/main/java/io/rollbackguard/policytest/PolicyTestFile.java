@@ -49,9 +49,14 @@ public record PolicyTestFile(Path file, Path policyFile, RollbackPolicy policy, 
       List<String> procedureContains) {}
 
   public static PolicyTestFile load(Path file) throws InvalidTestFileException {
+    return load(file, ManifestReader.defaults());
+  }
+
+  /** @param reader as lint reads: aliases, merge keys, the size limit given, - for standard input */
+  public static PolicyTestFile load(Path file, ManifestReader reader) throws InvalidTestFileException {
     JsonNode root;
     try {
-      root = ManifestReader.defaults().readOne(file); // as lint reads: aliases, merge keys, limits, - for stdin
+      root = reader.readOne(file);
     } catch (UnreadableInputException e) {
       throw new InvalidTestFileException(e.source() + ": " + e.getMessage());
     }
@@ -64,7 +69,7 @@ public record PolicyTestFile(Path file, Path policyFile, RollbackPolicy policy, 
     Path policyFile = file.toAbsolutePath().getParent().resolve(policyName).normalize();
     RollbackPolicy policy;
     try {
-      policy = PolicyYaml.read(policyFile);
+      policy = PolicyYaml.read(reader, policyFile);
     } catch (PolicyYaml.InvalidManifestException e) {
       throw new InvalidTestFileException(policyFile + ": " + e.getMessage());
     }

@@ -330,7 +330,7 @@ final class TestFileReader {
 
   long integer(JsonNode n, String path) throws InvalidTestFileException {
     if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
-      throw invalid(path, "'" + n.asText() + "' is not a whole number");
+      throw invalid(path, "must be a whole number, 0 or more; got '" + n.asText() + "'");
     }
     return n.asLong();
   }

@@ -30,6 +30,18 @@ class TestCommandTest {
   }
 
   @Test
+  void testAndRunbookRefuseAFileOverMaxFileSizeAndSaySo() {
+    CliRun tooSmall = CliRun.of("test", "--max-file-size", "100", "examples/checkout.test.yaml");
+    assertThat(tooSmall.exitCode()).isEqualTo(2);
+    assertThat(tooSmall.err()).contains("examples/checkout.test.yaml").contains("--max-file-size");
+    assertThat(CliRun.of("test", "--max-file-size", "1Mi", "examples/checkout.test.yaml").exitCode()).isZero();
+    CliRun runbook = CliRun.of("runbook", "--max-file-size", "100", "--from-file",
+        "src/test/resources/incident/checkout-breached.yaml", "checkout");
+    assertThat(runbook.exitCode()).isNotZero();
+    assertThat(runbook.err()).contains("--max-file-size");
+  }
+
+  @Test
   void everyExampleInTheRepositoryPasses() {
     CliRun run = CliRun.of("test", "examples");
     assertThat(run.err()).isEmpty();
