@@ -44,7 +44,8 @@ public final class RollbackGuard {
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       boolean verbose = parsed.hasMatchedOption("--verbose")
           || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
-      line.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      line.getErr().println("error: " + (e.getMessage() == null || e.getMessage().isBlank()
+          ? "unexpected internal error; run again with --verbose for the details" : e.getMessage()));
       if (verbose) {
         e.printStackTrace(line.getErr());
       }

@@ -34,6 +34,15 @@ class RunCommandTest {
   }
 
   @Test
+  void aKubeconfigThatIsNotUtf8ExitsTwoSayingSoInPlainWords() throws IOException {
+    Path kubeconfig = java.nio.file.Files.write(home.resolve("config"), new byte[] {'a', 'p', 'i', ':', ' ', (byte) 0xff,
+        (byte) 0xfe, '\n'});
+    CliRun r = run(Map.of(), "--kubeconfig", kubeconfig.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: kubeconfig " + kubeconfig + " is not UTF-8 text\n");
+  }
+
+  @Test
   void anUnreachableApiServerExitsThreeNamingTheAddress() throws IOException {
     Path kubeconfig = TestingKubeconfig.write(home, TestingKubeconfig.UNREACHABLE, null);
     CliRun r = run(Map.of(), "--kubeconfig", kubeconfig.toString());
