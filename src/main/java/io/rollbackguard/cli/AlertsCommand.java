@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
         + " alerting rules, with the thresholds and `for` of its tiers, for teams that want the same alerts outside"
         + " rollouts. Offline; the policies are validated as lint and the operator do.",
     footer = {"", "Metric criteria read their signal's query in the grouped form, over every Deployment of the"
-        + " policy's namespace (a Prometheus series carries no Deployment labels, so the selector cannot apply);"
+        + " policy's namespace (series do not carry the Deployments' labels, so the policy's selector cannot narrow"
+        + " them);"
         + " a query with {{deployment}}, {{revision}} or {{podTemplateHash}} has no standing form: its criteria"
         + " are skipped with a warning on stderr. Kubernetes criteria (serviceDown, rolloutStuck, crashLooping)"
         + " read kube-state-metrics.",

@@ -93,7 +93,8 @@ class ArgoCdHealthTest {
     cases.add(new Case("verdict-stable", VERDICT_SCRIPT, verdictWith(Phase.Stable, Action.None, null)));
     cases.add(new Case("verdict-immediate", VERDICT_SCRIPT,
         verdictWith(Phase.Breached, Action.RollbackImmediate, Tier.immediate)));
-    cases.add(new Case("verdict-rapid", VERDICT_SCRIPT, verdictWith(Phase.Breached, Action.RollbackRapid, Tier.rapid)));
+    cases.add(new Case("verdict-rapid", VERDICT_SCRIPT,
+        verdictWith(Phase.Breached, Action.RollbackRapid, Tier.rapid)));
     cases.add(new Case("verdict-feature-flag-rapid", VERDICT_SCRIPT,
         verdictWith(Phase.Breached, Action.DisableFeatureFlag, Tier.rapid)));
     cases.add(new Case("verdict-feature-flag-evaluate", VERDICT_SCRIPT,
