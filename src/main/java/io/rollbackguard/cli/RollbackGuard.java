@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 @Command(name = "rollback-guard", mixinStandardHelpOptions = true, version = "rollback-guard 0.1.0",
     description = "Guards Deployment rollouts and advises on rollbacks; never executes one.",
     subcommands = {RunCommand.class, DemoCommand.class, TestCommand.class, LintCommand.class,
-        RunbookCommand.class, PostmortemCommand.class,
+        RunbookCommand.class, PostmortemCommand.class, AlertsCommand.class,
         CommandLine.HelpCommand.class})
 public final class RollbackGuard {
   public static final int OK = 0;
