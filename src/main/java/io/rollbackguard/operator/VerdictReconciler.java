@@ -77,6 +77,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   /** Counters and latest values alone are written at most this often (or once per interval, if longer). */
   private final long counterWriteMillis;
   private final Liveness liveness;
+  private final RecommendationAlerts alerts;
 
   private InformerEventSource<Deployment, RolloutVerdict> deployments;
   private InformerEventSource<ReplicaSet, RolloutVerdict> replicaSets;
@@ -85,7 +86,9 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
 
   VerdictReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog, MetricSampler sampler,
       StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder, EventRecorder eventRecorder,
-      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness) {
+      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness,
+      RecommendationAlerts alerts) {
+    this.alerts = alerts;
     this.counterWriteMillis = counterWriteMillis;
     this.liveness = liveness;
     this.client = client;
@@ -249,6 +252,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       }
     }
     gauges.set(namespace, policyName, name, r.status().action);
+    alerts.recorded(namespace, policyName, name, compiled.notifications(), r.status(), r.added(), now);
     EvaluationState state = r.state();
     Long wakeUp = null;
     if (state != null && state.windowOpen()) {
@@ -391,6 +395,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     liveness.met(due(namespace, name));
     sampler.untrack(nsKey(namespace, policyOf(verdict)), name);
     gauges.remove(namespace, name);
+    alerts.gone(namespace, name);
   }
 
   @Override
