@@ -77,6 +77,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   /** Counters and latest values alone are written at most this often (or once per interval, if longer). */
   private final long counterWriteMillis;
   private final Liveness liveness;
+  private final OperatorMetrics operatorMetrics;
 
   private InformerEventSource<Deployment, RolloutVerdict> deployments;
   private InformerEventSource<ReplicaSet, RolloutVerdict> replicaSets;
@@ -85,7 +86,9 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
 
   VerdictReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog, MetricSampler sampler,
       StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder, EventRecorder eventRecorder,
-      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness) {
+      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness,
+      OperatorMetrics metrics) {
+    this.operatorMetrics = metrics;
     this.counterWriteMillis = counterWriteMillis;
     this.liveness = liveness;
     this.client = client;
@@ -249,7 +252,15 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       }
     }
     gauges.set(namespace, policyName, name, r.status().action);
+    operatorMetrics.recommended(namespace, policyName, r.added(), r.status().action);
     EvaluationState state = r.state();
+    operatorMetrics.samples(namespace, policyName, recorded == null ? null : recorded.evaluation, state,
+        p.usedMetricSignals());
+    if (state != null && state.windowOpen()) {
+      operatorMetrics.observing(namespace, name, policyName, state.revision, state.rolloutStartedAt);
+    } else {
+      operatorMetrics.notObserving(namespace, name);
+    }
     Long wakeUp = null;
     if (state != null && state.windowOpen()) {
       long next = MetricSampler.nextNeeded(p, state);
@@ -324,6 +335,11 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       RolloutVerdictStatus recorded) {
     String name = verdict.getMetadata().getName();
     sampler.untrack(nsKey(verdict.getMetadata().getNamespace(), policyOf(verdict)), name);
+    operatorMetrics.notObserving(verdict.getMetadata().getNamespace(), name);
+    if (policies.get(new ResourceID(policyOf(verdict), verdict.getMetadata().getNamespace())).isEmpty()) {
+      // its policy was deleted: no reconcile of that policy will drop the policy's series
+      operatorMetrics.forgetPolicy(verdict.getMetadata().getNamespace(), policyOf(verdict));
+    }
     boolean latched = recorded != null && recorded.action != null && recorded.action.isRollback();
     Long revision = RolloutReader.read(deployment, List.of()).revision();
     String dismissed = deployment.getMetadata().getAnnotations() == null ? null
@@ -391,6 +407,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     liveness.met(due(namespace, name));
     sampler.untrack(nsKey(namespace, policyOf(verdict)), name);
     gauges.remove(namespace, name);
+    operatorMetrics.notObserving(namespace, name);
   }
 
   @Override
