@@ -246,16 +246,17 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     boolean decisionChanged = DecisionKey.changed(recorded, r.status());
     boolean written = statusRecorder.record(verdict, r.status(), decisionChanged,
         Math.max(p.intervalMillis(), counterWriteMillis), now);
+    EvaluationState state = r.state();
+    // Counted once the decision is recorded (written or held), before its Events: a retry starts from it.
+    operatorMetrics.recommended(namespace, policyName, r.added(), r.status().action);
+    operatorMetrics.samples(namespace, policyName, recorded == null ? null : recorded.evaluation, state,
+        p.metricsConfigured() ? p.usedMetricSignals() : Set.of());
     if (written || !r.added().isEmpty()) {
       for (TimelineEntry e : r.added()) {
         eventRecorder.record(deployment, verdict, r.status().revision, e);
       }
     }
     gauges.set(namespace, policyName, name, r.status().action);
-    operatorMetrics.recommended(namespace, policyName, r.added(), r.status().action);
-    EvaluationState state = r.state();
-    operatorMetrics.samples(namespace, policyName, recorded == null ? null : recorded.evaluation, state,
-        p.usedMetricSignals());
     if (state != null && state.windowOpen()) {
       operatorMetrics.observing(namespace, name, policyName, state.revision, state.rolloutStartedAt);
     } else {
