@@ -257,13 +257,9 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       }
     }
     gauges.set(namespace, policyName, name, r.status().action);
-    if (state != null && state.windowOpen()) {
-      operatorMetrics.observing(namespace, name, policyName, state.revision, state.rolloutStartedAt);
-    } else {
-      operatorMetrics.notObserving(namespace, name);
-    }
     Long wakeUp = null;
     if (state != null && state.windowOpen()) {
+      operatorMetrics.observing(namespace, name, policyName, state.revision, state.rolloutStartedAt);
       long next = MetricSampler.nextNeeded(p, state);
       if (p.metricsConfigured()) {
         sampler.track(policyKey, new MetricSampler.Target(name, state.revision, hash, next,
@@ -275,6 +271,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       }
     } else {
       sampler.untrack(policyKey, name);
+      operatorMetrics.notObserving(namespace, name);
     }
     Long decideBy = r.verdict() == null ? null : r.verdict().decideBy();
     if (decideBy != null && decideBy > now && (wakeUp == null || decideBy < wakeUp)) {
