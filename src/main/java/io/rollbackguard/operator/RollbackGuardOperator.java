@@ -30,6 +30,7 @@ public final class RollbackGuardOperator implements AutoCloseable {
   private final PolicyCatalog catalog;
   private final MetricSampler sampler;
   private final RecommendationGauges gauges;
+  private final OperatorMetrics metrics;
   private final StatusRecorder<RolloutVerdict, io.rollbackguard.api.status.RolloutVerdictStatus> verdictStatus;
   private volatile boolean started;
   private final AtomicBoolean leading;
@@ -41,7 +42,8 @@ public final class RollbackGuardOperator implements AutoCloseable {
     catalog = new PolicyCatalog(settings);
     Wakeups wakeups = new Wakeups();
     liveness = new Liveness(clock);
-    sampler = new MetricSampler(catalog, clock, wakeups::wake, liveness);
+    metrics = new OperatorMetrics(registry);
+    sampler = new MetricSampler(catalog, clock, wakeups::wake, liveness, metrics);
     gauges = new RecommendationGauges(registry);
     leading = new AtomicBoolean(settings.leaderElection() == null);
     Gauge.builder("rollbackguard_leader", () -> leading.get() ? 1 : 0)
@@ -79,9 +81,10 @@ public final class RollbackGuardOperator implements AutoCloseable {
     verdictStatus = new StatusRecorder<>(client, RolloutVerdict.class, RolloutVerdict::new);
     RollbackPolicyReconciler policies = new RollbackPolicyReconciler(client, clock, catalog,
         new PrometheusConnections(client, settings.prometheusUrl(), clock),
-        new StatusRecorder<>(client, RollbackPolicy.class, RollbackPolicy::new), events, gauges, sampler);
+        new StatusRecorder<>(client, RollbackPolicy.class, RollbackPolicy::new), events, gauges, sampler, metrics);
     VerdictReconciler verdicts = new VerdictReconciler(client, clock, catalog, sampler, verdictStatus, events,
-        gauges, wakeups, settings.counterWriteMillis(), liveness, new RecommendationAlerts(notifier, registry));
+        gauges, wakeups, settings.counterWriteMillis(), liveness, new RecommendationAlerts(notifier, registry),
+        metrics);
     java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?>> scope =
         c -> {
           if (settings.namespaces().isEmpty()) {
@@ -121,6 +124,7 @@ public final class RollbackGuardOperator implements AutoCloseable {
     sampler.retainOnly(java.util.Set.of());
     gauges.retainPolicies(java.util.Set.of());
     notifier.stopActing();
+    metrics.retainPolicies(java.util.Set.of());
     liveness.forgetAll();
     if (exit && started) {
       // Lost the Lease while running: stop at once, so that no write of this replica overlaps the new leader's; the
@@ -159,7 +163,8 @@ public final class RollbackGuardOperator implements AutoCloseable {
   /** Sizes of the per-policy and per-target maps, for tests that check they are pruned. */
   public Map<String, Integer> trackedState() {
     return Map.of("policies", catalog.size(), "sampledTargets", sampler.trackedTargets(),
-        "gauges", gauges.size(), "verdictStatuses", verdictStatus.tracked(), "alerts", notifier.tracked());
+        "gauges", gauges.size(), "operatorMetrics", metrics.size(), "verdictStatuses", verdictStatus.tracked(),
+        "alerts", notifier.tracked());
   }
 
   public PrometheusMeterRegistry registry() {

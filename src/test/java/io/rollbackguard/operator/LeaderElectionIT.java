@@ -70,6 +70,12 @@ class LeaderElectionIT {
         && !r.path().contains("/leases") && !r.path().contains("selfsubjectrulesreviews")).extracting(r -> writer(r) + " " + r.method() + " " + r.path())
         .allSatisfy(w -> assertThat(w).startsWith("a "));
 
+    // only the leader exports the per-verdict gauges
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.registry().scrape(),
+        m -> m.contains("rollbackguard_rollout_started_timestamp_seconds{") && m.contains("rollbackguard_verdicts{"));
+    assertThat(b.registry().scrape()).doesNotContain("rollbackguard_rollout_started_timestamp_seconds{")
+        .doesNotContain("rollbackguard_verdicts{").doesNotContain("rollbackguard_samples_total{");
+
     long stoppedAt = System.currentTimeMillis();
     a.close();
     a = null;
@@ -82,6 +88,8 @@ class LeaderElectionIT {
     RolloutVerdictStatus done = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
         d -> d != null && d.revision == 2 && d.phase == Phase.Stable);
     assertThat(done.rolloutStartedAt).isEqualTo(observing.rolloutStartedAt);
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.registry().scrape(), m -> m.contains(
+        "rollbackguard_verdicts{action=\"None\",namespace=\"shop\",phase=\"Stable\",policy=\"checkout\"} 1"));
     assertThat(done.timeline).filteredOn(e -> e.event.equals("RolloutObserved") && e.message.startsWith("revision 2"))
         .hasSize(1);
     h.cluster.annotate(NS, "checkout", "rollbackguard.io/declare", "security-flaw");
