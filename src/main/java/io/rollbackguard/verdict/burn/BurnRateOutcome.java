@@ -26,4 +26,31 @@ public record BurnRateOutcome(
   public boolean breached() {
     return state == State.BREACHED;
   }
+
+  /**
+   * The finding's text, e.g. "error ratio 1.6% over 1h and 2.1% over 5m, above 1.44% (14.4× the budget): error
+   * budget burning 16× — at this rate the month's budget is gone in 45 h".
+   */
+  public String describe(ErrorBudget budget, String longWindow, String shortWindow) {
+    String ratios = "error ratio " + percent(longRatio) + " over " + longWindow + " and " + percent(shortRatio)
+        + " over " + shortWindow + (state == State.BREACHED ? ", above " : ", threshold ") + percent(threshold)
+        + " (" + ErrorBudget.factorText(factor) + " the budget)";
+    if (state == State.INCONCLUSIVE) {
+      return ratios + ": " + reason;
+    }
+    return Double.isNaN(burnFactor) ? ratios : ratios + ": " + budget.describeBurn(burnFactor);
+  }
+
+  private static String percent(double ratio) {
+    if (Double.isNaN(ratio)) {
+      return "unknown";
+    }
+    double p = ratio * 100;
+    String text = p >= 10 ? String.format(java.util.Locale.ROOT, "%.1f", p)
+        : String.format(java.util.Locale.ROOT, "%.3g", p);
+    if (text.contains(".")) {
+      text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+    return text + "%";
+  }
 }
