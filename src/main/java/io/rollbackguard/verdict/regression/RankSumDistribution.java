@@ -10,6 +10,9 @@ package io.rollbackguard.verdict.regression;
  * the probabilities are exact to rounding. Cost O(m·n·m·n/2); meant for m, n &lt; 50 (R's exact range).
  */
 public final class RankSumDistribution {
+  // the last distribution made: a look asks for it twice (p-value, then the shift's bounds)
+  private static volatile RankSumDistribution last;
+
   private final int m;
   private final int n;
   private final double[] probability;
@@ -24,6 +27,16 @@ public final class RankSumDistribution {
     if (m < 1 || n < 1) {
       throw new IllegalArgumentException("both samples need at least one value: " + m + ", " + n);
     }
+    RankSumDistribution cached = last;
+    if (cached != null && cached.m == m && cached.n == n) {
+      return cached;
+    }
+    RankSumDistribution made = compute(m, n);
+    last = made;
+    return made;
+  }
+
+  private static RankSumDistribution compute(int m, int n) {
     int max = m * n;
     // ways[i][u]: arrangements of i values of the first sample and j of the second with U = u; j grows in the loop.
     double[][] ways = new double[m + 1][max + 1];

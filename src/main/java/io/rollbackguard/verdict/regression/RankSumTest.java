@@ -74,29 +74,27 @@ public final class RankSumTest {
     static Ranks of(double[] x, double[] y) {
       int m = x.length;
       int total = m + y.length;
-      // sort indices by value; index < m marks a value of x
-      double[] values = new double[total];
-      System.arraycopy(x, 0, values, 0, m);
-      System.arraycopy(y, 0, values, m, y.length);
-      Integer[] order = new Integer[total];
-      for (int i = 0; i < total; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+      double[] pooled = new double[total];
+      System.arraycopy(x, 0, pooled, 0, m);
+      System.arraycopy(y, 0, pooled, m, y.length);
+      Arrays.sort(pooled);
+      double[] xs = x.clone();
+      Arrays.sort(xs);
       double sum = 0;
       double tieTerm = 0;
+      int xi = 0;
       for (int start = 0; start < total; ) {
+        double value = pooled[start];
         int end = start;
-        while (end + 1 < total && values[order[end + 1]] == values[order[start]]) {
+        while (end + 1 < total && pooled[end + 1] == value) {
           end++;
         }
         double midRank = (start + end) / 2.0 + 1;
         int t = end - start + 1;
         tieTerm += (double) t * t * t - t;
-        for (int k = start; k <= end; k++) {
-          if (order[k] < m) {
-            sum += midRank;
-          }
+        while (xi < m && xs[xi] == value) { // the values of x in this group of equal values
+          sum += midRank;
+          xi++;
         }
         start = end + 1;
       }

@@ -36,9 +36,8 @@ public record ShiftEstimate(double estimate, double lower, double upper, double 
         d[k++] = xi - yj;
       }
     }
-    Arrays.sort(d);
     int mn = d.length;
-    double median = mn % 2 == 1 ? d[mn / 2] : (d[mn / 2 - 1] + d[mn / 2]) / 2;
+    double median = mn % 2 == 1 ? select(d, mn / 2) : (select(d, mn / 2 - 1) + select(d, mn / 2)) / 2;
     double alpha = 1 - confidence;
     double tailAlpha = alternative == Alternative.TWO_SIDED ? alpha / 2 : alpha;
     boolean exact = m < RankSumTest.EXACT_LIMIT && n < RankSumTest.EXACT_LIMIT && distinct(x, y);
@@ -50,9 +49,46 @@ public record ShiftEstimate(double estimate, double lower, double upper, double 
       q = (int) Math.floor(mn / 2.0 - z * Math.sqrt(mn * (m + n + 1) / 12.0));
     }
     q = Math.max(1, Math.min(q, mn)); // 1-based order statistic
-    double lower = alternative == Alternative.LESS ? Double.NEGATIVE_INFINITY : d[q - 1];
-    double upper = alternative == Alternative.GREATER ? Double.POSITIVE_INFINITY : d[mn - q];
+    double lower = alternative == Alternative.LESS ? Double.NEGATIVE_INFINITY : select(d, q - 1);
+    double upper = alternative == Alternative.GREATER ? Double.POSITIVE_INFINITY : select(d, mn - q);
     return new ShiftEstimate(median, lower, upper, confidence, exact);
+  }
+
+  /**
+   * The k-th smallest value (0-based), by Hoare's quickselect with a middle pivot: O(mn) per call instead of
+   * sorting the m·n differences. Reorders {@code a}, which keeps the same values.
+   */
+  static double select(double[] a, int k) {
+    int lo = 0;
+    int hi = a.length - 1;
+    while (lo < hi) {
+      double pivot = a[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (a[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double t = a[i];
+          a[i] = a[j];
+          a[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return a[k];
+      }
+    }
+    return a[k];
   }
 
   private static boolean distinct(double[] x, double[] y) {

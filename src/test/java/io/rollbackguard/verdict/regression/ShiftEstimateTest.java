@@ -69,6 +69,21 @@ class ShiftEstimateTest {
     assertThat(covered).isBetween(365, 396); // 380 ± 3.5 binomial standard deviations
   }
 
+  @Test
+  void selectionFindsTheSameOrderStatisticsAsSorting() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (int run = 0; run < 200; run++) {
+      double[] a = new double[1 + random.nextInt(300)];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = random.nextInt(20); // many ties
+      }
+      double[] sorted = a.clone();
+      java.util.Arrays.sort(sorted);
+      int k = random.nextInt(a.length);
+      assertThat(ShiftEstimate.select(a, k)).isEqualTo(sorted[k]);
+    }
+  }
+
   static double[] logNormal(SplittableRandom random, int n) {
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
