@@ -4,6 +4,7 @@ import io.rollbackguard.verdict.MetricReading;
 import io.rollbackguard.verdict.burn.BurnRateCheck;
 import io.rollbackguard.verdict.burn.BurnRateCriterion;
 import io.rollbackguard.verdict.burn.ErrorBudget;
+import io.rollbackguard.verdict.regression.RankSumDistributionAccess;
 import io.rollbackguard.verdict.regression.RegressionCheck;
 import io.rollbackguard.verdict.regression.RegressionCriterion;
 import java.util.SplittableRandom;
@@ -24,7 +25,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * What one look of the statistical core costs: a regression look (rank test, Hodges-Lehmann shift and bound, means)
  * at the end of a 31-sample window against 120 baseline samples (the large-sample branch), one with 20 against 40
- * (the exact branch), and one burn-rate check. Run like {@link VerdictBenchmark} (results in docs/benchmarks.md).
+ * (the exact branch) and the exact distribution it needs, and one burn-rate check. Run like {@link VerdictBenchmark} (results in docs/benchmarks.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,9 +57,16 @@ public class RegressionLookBenchmark {
     return RegressionCheck.look(criterion, window31, baseline120, 0.02 / 22);
   }
 
+  /** The exact branch once its distribution is cached (the same (m, n) seen before, e.g. by another Deployment). */
   @Benchmark
   public Object regressionLookExact20Against40() {
     return RegressionCheck.look(criterion, window20, baseline40, 0.02 / 22);
+  }
+
+  /** The exact distribution of a new (m, n), the cost the first look at that size pays on top. */
+  @Benchmark
+  public Object exactDistribution20Against40() {
+    return RankSumDistributionAccess.compute(20, 40);
   }
 
   @Benchmark

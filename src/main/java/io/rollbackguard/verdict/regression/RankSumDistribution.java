@@ -10,8 +10,11 @@ package io.rollbackguard.verdict.regression;
  * the probabilities are exact to rounding. Cost O(m·n·m·n/2); meant for m, n &lt; 50 (R's exact range).
  */
 public final class RankSumDistribution {
-  // the last distribution made: a look asks for it twice (p-value, then the shift's bounds)
-  private static volatile RankSumDistribution last;
+  // A look asks for its (m, n) twice (p-value, then the shift's bounds), and the Deployments of one policy come to
+  // the same (m, n) at the same sample. At most 256 sizes are kept (≤ 19 KB each); past that the cache starts over.
+  private static final int CACHE_LIMIT = 256;
+  private static final java.util.concurrent.ConcurrentHashMap<Long, RankSumDistribution> CACHE =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final int m;
   private final int n;
@@ -27,16 +30,20 @@ public final class RankSumDistribution {
     if (m < 1 || n < 1) {
       throw new IllegalArgumentException("both samples need at least one value: " + m + ", " + n);
     }
-    RankSumDistribution cached = last;
-    if (cached != null && cached.m == m && cached.n == n) {
+    long key = ((long) m << 32) | n;
+    RankSumDistribution cached = CACHE.get(key);
+    if (cached != null) {
       return cached;
     }
     RankSumDistribution made = compute(m, n);
-    last = made;
+    if (CACHE.size() >= CACHE_LIMIT) {
+      CACHE.clear();
+    }
+    CACHE.put(key, made);
     return made;
   }
 
-  private static RankSumDistribution compute(int m, int n) {
+  static RankSumDistribution compute(int m, int n) {
     int max = m * n;
     // ways[i][u]: arrangements of i values of the first sample and j of the second with U = u; j grows in the loop.
     double[][] ways = new double[m + 1][max + 1];
