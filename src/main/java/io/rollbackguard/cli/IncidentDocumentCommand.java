@@ -112,8 +112,9 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
     if (fromFile == null) {
       return AsOf.clock(clockNow);
     }
-    String saved = savedName() + " for " + found.verdict().getMetadata().getName();
-    return ObservedTimes.latest(found.verdict(), found.policy())
+    String saved = savedName();
+    return (found.saved().isEmpty() ? ObservedTimes.latest(found.verdict(), found.policy())
+        : ObservedTimes.latest(found.saved()))
         .map(latest -> AsOf.latestIn(saved, latest, clockNow))
         .orElseGet(() -> AsOf.noTimeIn(saved, clockNow));
   }

@@ -22,11 +22,30 @@ import java.util.Optional;
  * creation, rollout start, timeline, findings (since, fired, observed), last incident (fired, resolved, its findings)
  * and the operator's latest sample ({@code evaluation.lastSampleAt}); the policy's creation and its conditions' last
  * transitions. Not counted: {@code decideBy} and {@code observeUntil}, a deadline and a window's planned end, which lie
- * in the future while the incident is open. Only these two objects count, not the rest of the file: a file may join
- * copies saved at different times, and another Deployment's later events would date this one's document wrongly.
+ * in the future while the incident is open. Every verdict and policy of the file counts: {@code kubectl get rv -o
+ * yaml} saves them all at one moment, so the latest time any of them holds is the nearest the file comes to saying
+ * when it was saved.
  */
 final class ObservedTimes {
   private ObservedTimes() {}
+
+  /** The latest time any of {@code objects} (verdicts and policies; others are ignored) holds. */
+  static Optional<Instant> latest(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+    return objects.stream().flatMap(o -> o instanceof RolloutVerdict v ? latest(v, null).stream()
+        : o instanceof RollbackPolicy p ? latestOfPolicy(p).stream() : java.util.stream.Stream.empty())
+        .max(Instant::compareTo);
+  }
+
+  private static Optional<Instant> latestOfPolicy(RollbackPolicy policy) {
+    List<String> texts = new ArrayList<>();
+    created(policy, texts);
+    if (policy.getStatus() != null) {
+      for (Condition c : orEmpty(policy.getStatus().conditions)) {
+        texts.add(c.getLastTransitionTime());
+      }
+    }
+    return texts.stream().map(ObservedTimes::parsed).flatMap(Optional::stream).max(Instant::compareTo);
+  }
 
   /** @param policy null when the file does not hold it */
   static Optional<Instant> latest(RolloutVerdict verdict, RollbackPolicy policy) {

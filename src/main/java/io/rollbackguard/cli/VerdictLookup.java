@@ -48,7 +48,15 @@ final class VerdictLookup {
   }
 
   /** A verdict, and its policy when known (null otherwise). */
-  record Found(RolloutVerdict verdict, RollbackPolicy policy) {}
+  /**
+   * @param saved every verdict and policy of the file it was read from (empty when read from the cluster): the
+   *     latest time they hold is when the file was saved, as near as the file can tell
+   */
+  record Found(RolloutVerdict verdict, RollbackPolicy policy, List<io.fabric8.kubernetes.api.model.HasMetadata> saved) {
+    Found(RolloutVerdict verdict, RollbackPolicy policy) {
+      this(verdict, policy, List.of());
+    }
+  }
 
   private VerdictLookup() {}
 
@@ -102,7 +110,9 @@ final class VerdictLookup {
         .filter(p -> Objects.equals(p.getMetadata().getNamespace(), picked.getMetadata().getNamespace())
             && picked.getSpec() != null && Objects.equals(p.getMetadata().getName(), picked.getSpec().policy))
         .findFirst().orElse(null);
-    return new Found(picked, policy);
+    List<io.fabric8.kubernetes.api.model.HasMetadata> saved = new ArrayList<>(verdicts);
+    saved.addAll(policies);
+    return new Found(picked, policy, saved);
   }
 
   /** A procedure's empty lists may be trimmed from a saved copy; the Procedure record needs them present. */

@@ -51,7 +51,7 @@ class PostmortemCommandTest {
   void fromASavedFileAnOngoingIncidentLastsUntilTheLatestTimeTheFileRecords() {
     CliRun saved = run(new PostmortemCommand(), DAYS_LATER, "--from-file", RunbookCommandTest.BREACHED, "checkout");
     assertThat(saved.out()).startsWith("# Post-mortem draft: checkout, 2026-11-27\n\nTimes are as of"
-        + " 2026-11-27T14:38:00Z, the latest time recorded in checkout-breached.yaml for checkout (pass --now to"
+        + " 2026-11-27T14:38:00Z, the latest time recorded in checkout-breached.yaml (pass --now to"
         + " change).\n\n")
         .contains("- **Duration:** ongoing: 8 min since the rollout, no rollback observed yet\n")
         .doesNotContain("87 h");

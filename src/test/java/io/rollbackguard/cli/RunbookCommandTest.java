@@ -78,7 +78,7 @@ class RunbookCommandTest {
   void fromASavedFileTimesAreAsOfTheLatestTimeItRecordsWhateverTheClockAndTheRunbookSaysSo() {
     CliRun r = run(new RunbookCommand(), DAYS_LATER, "--from-file", BREACHED, "checkout");
     assertThat(r.out()).startsWith("# Emergency runbook: checkout (namespace shop)\n\n"
-        + "Times are as of 2026-11-27T14:38:00Z, the latest time recorded in checkout-breached.yaml for checkout"
+        + "Times are as of 2026-11-27T14:38:00Z, the latest time recorded in checkout-breached.yaml"
         + " (pass --now to change).\n\n")
         .contains("**Decide by 2026-11-27T14:41:00Z: 3 min left** (now 2026-11-27T14:38:00Z)",
             "_Written by rollback-guard at 2026-11-30T17:55:00Z")
@@ -96,7 +96,7 @@ class RunbookCommandTest {
     CliRun r = run(new RunbookCommand(), DAYS_LATER, "--from-file", file.toString(), "checkout");
     // the evaluate tier's firedAt, 14:37:30, is the latest observation left
     assertThat(r.out()).contains("Times are as of 2026-11-27T14:37:30Z, the latest time recorded in checkout.rv.yaml"
-        + " for checkout (pass --now to change).", "**Decide by 2026-11-27T14:41:00Z: 3 min left**");
+        + " (pass --now to change).", "**Decide by 2026-11-27T14:41:00Z: 3 min left**");
   }
 
   @Test
@@ -106,7 +106,7 @@ class RunbookCommandTest {
         + "metadata: {name: cart, namespace: shop}\nstatus: {revision: 3, phase: Observing, action: None}\n");
     CliRun r = run(new RunbookCommand(), DAYS_LATER, "--from-file", file.toString());
     assertThat(r.out()).contains("Times are as of 2026-11-30T17:55:00Z, the clock: no time is recorded in bare.yaml"
-        + " for cart (pass --now to change).");
+        + " (pass --now to change).");
   }
 
   @ParameterizedTest
@@ -130,9 +130,9 @@ class RunbookCommandTest {
   @Test
   void aQuietStableDeploymentHasNothingToActOn() {
     CliRun r = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", BREACHED, "checkout-worker");
-    // checkout-worker's own status records no time: its policy's latest condition change (14:34:30) dates it
+    // checkout-worker's own status records no time: the file's latest (checkout's last sample, 14:38:00) dates it
     assertThat(r.out()).startsWith("# Emergency runbook: checkout-worker (namespace shop)\n\n"
-        + "Times are as of 2026-11-27T14:34:30Z, the latest time recorded in checkout-breached.yaml for checkout-worker"
+        + "Times are as of 2026-11-27T14:38:00Z, the latest time recorded in checkout-breached.yaml"
         + " (pass --now to change).\n\nNothing to act on:"
         + " revision 12 is Stable, with no recommendation and no rollback in its status.\n");
     assertThat(r.exitCode()).isZero();
@@ -220,14 +220,21 @@ class RunbookCommandTest {
   void aListOfSeveralPoliciesAndTheirVerdictsIsSearchedByNameAndEachVerdictGetsItsOwnPolicy() throws IOException {
     Path list = home.resolve("list.yaml");
     Files.writeString(list, "apiVersion: v1\nkind: List\nitems:\n" + listItems(BREACHED) + listItems(ROLLED_BACK));
-    // each verdict is dated by its own times and its policy's, not by the other's in the same file
-    CliRun r = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--from-file", list.toString(), "payments");
-    assertThat(r.out()).isEqualTo(expected("payments-rolled-back.runbook.md")
-        .replace("payments-rolled-back.yaml for", "list.yaml for"));
+    // copies saved at different moments, joined: dated by the latest time of the whole file (checkout's), and --now
+    // gives the moment the payments copy was saved
+    CliRun dated = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--from-file", list.toString(), "payments");
+    assertThat(dated.out()).contains("Times are as of 2026-11-27T14:38:00Z, the latest time recorded in list.yaml"
+        + " (pass --now to change).", "**Rolled back at 2026-11-27T09:52:40Z**");
+    CliRun r = run(new RunbookCommand(), AFTER_THE_ROLLBACK, "--now", "2026-11-27T10:07:40Z", "--from-file",
+        list.toString(), "payments");
+    String asOfLine = "Times are as of 2026-11-27T10:07:40Z, the latest time recorded in payments-rolled-back.yaml"
+        + " (pass --now to change).\n\n";
+    assertThat(r.out().replaceFirst("Times are as of [^\n]*\n\n", ""))
+        .isEqualTo(expected("payments-rolled-back.runbook.md").replace(asOfLine, ""));
     assertThat(r.err()).isEmpty();
     CliRun unnamed = run(new RunbookCommand(), DURING_THE_INCIDENT, "--from-file", list.toString());
     assertThat(unnamed.out()).isEqualTo(expected("checkout-breached.runbook.md")
-        .replace("checkout-breached.yaml for", "list.yaml for"));
+        .replace("checkout-breached.yaml (", "list.yaml ("));
     assertThat(unnamed.err()).isEqualTo("note: the file holds 3 RolloutVerdicts; showing checkout"
         + " (RollbackImmediate, the most urgent); name another as DEPLOYMENT: checkout, checkout-worker, payments\n");
     assertThat(unnamed.exitCode()).isZero();

@@ -45,7 +45,7 @@ class VerdictLookupTest {
     CliRun asDocuments = IncidentCommandRun.run(new RunbookCommand(), RunbookCommandTest.DURING_THE_INCIDENT,
         "--from-file", file.toString(), "checkout");
     // the same document, but for the name of the file its times are read from
-    assertThat(asDocuments.out().replace("in rv.yaml for", "in " + BREACHED.getFileName() + " for"))
+    assertThat(asDocuments.out().replace("in rv.yaml (", "in " + BREACHED.getFileName() + " ("))
         .isEqualTo(asList.out());
   }
 

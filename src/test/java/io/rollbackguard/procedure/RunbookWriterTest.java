@@ -18,10 +18,10 @@ class RunbookWriterTest {
 
   @Test
   void aMomentOtherThanTheClockIsSaidUnderTheTitleAndTheFooterKeepsWhenItWasWritten() {
-    AsOf asOf = AsOf.latestIn("checkout.rv.yaml for checkout", at(3, 0), at(60 * 87, 0));
+    AsOf asOf = AsOf.latestIn("checkout.rv.yaml", at(3, 0), at(60 * 87, 0));
     String md = RunbookWriter.write(new TestingIncidents().build(), asOf);
     assertThat(md).startsWith("# Emergency runbook: checkout (namespace shop)\n\nTimes are as of"
-        + " 2026-11-27T14:33:00Z, the latest time recorded in checkout.rv.yaml for checkout (pass --now to change)."
+        + " 2026-11-27T14:33:00Z, the latest time recorded in checkout.rv.yaml (pass --now to change)."
         + "\n\n**RollbackRapid**")
         .contains("**Decide by 2026-11-27T15:01:00Z: 28 min left** (now 2026-11-27T14:33:00Z)",
             "_Written by rollback-guard at 2026-12-01T05:30:00Z from the status of RolloutVerdict shop/checkout.");
