@@ -68,6 +68,18 @@ class ObservedTimesTest {
   }
 
   @Test
+  void aWholeFileIsDatedByTheLatestTimeOfAnyOfItsVerdictsAndPolicies() {
+    RolloutVerdict quiet = verdict();
+    RolloutVerdict busy = verdict();
+    busy.getMetadata().setName("checkout-worker");
+    busy.getStatus().rolloutStartedAt = LATEST;
+    RollbackPolicy policy = policy();
+    assertThat(ObservedTimes.latest(List.of(quiet, policy))).contains(Instant.parse(EARLY));
+    assertThat(ObservedTimes.latest(List.of(quiet, busy, policy))).contains(Instant.parse(LATEST));
+    assertThat(ObservedTimes.latest(List.of())).isEmpty();
+  }
+
+  @Test
   void aTimeThatDoesNotParseIsLeftOutAndNoTimeAtAllIsEmpty() {
     RolloutVerdict verdict = new RolloutVerdict();
     verdict.setMetadata(new ObjectMetaBuilder().withName("checkout").build());
