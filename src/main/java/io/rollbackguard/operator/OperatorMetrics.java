@@ -207,7 +207,8 @@ public final class OperatorMetrics {
     }
     if (counters) {
       List<Meter> meters = new ArrayList<>();
-      for (String name : List.of(COUNTER_RECOMMENDATIONS, COUNTER_SAMPLES, TIMER_QUERY)) {
+      // rollbackguard_deadlines_passed is registered by RecommendationAlerts; it goes with its policy too.
+      for (String name : List.of(COUNTER_RECOMMENDATIONS, COUNTER_SAMPLES, TIMER_QUERY, "rollbackguard_deadlines_passed")) {
         registry.find(name).meters().stream()
             .filter(m -> gone.test(m.getId().getTag("namespace") + "/" + m.getId().getTag("policy")))
             .forEach(meters::add);

@@ -83,6 +83,15 @@ class OperatorMetricsTest {
   }
 
   @Test
+  void aDeletedPolicyTakesItsDeadlineCounterWithIt() {
+    io.micrometer.core.instrument.Counter.builder("rollbackguard_deadlines_passed").tag("namespace", "shop")
+        .tag("policy", "checkout").register(registry).increment();
+    assertThat(registry.scrape()).contains("rollbackguard_deadlines_passed_total{namespace=\"shop\",policy=\"checkout\"} 1");
+    metrics.retainPolicies(Set.of("shop/other"));
+    assertThat(registry.scrape()).doesNotContain("rollbackguard_deadlines_passed_total{");
+  }
+
+  @Test
   void theRolloutStartIsExportedWhileTheWindowIsOpen() {
     metrics.observing("shop", "checkout", "checkout", "3", 1_764_000_000_000L);
     assertThat(registry.scrape()).contains(
