@@ -27,6 +27,7 @@ public final class EventRecorder {
   private static final Set<String> WARNINGS = Set.of("RollbackRecommended", "Escalated", "DeadlinePassed",
       "ObservationInconclusive", "DeclarationUnknown", "Declared", "FeatureFlagRecommended", "GuardConflict", "DismissIgnored");
 
+  static final int ATTEMPTS = 3;
   private final KubernetesClient client;
 
   public EventRecorder(KubernetesClient client) {
@@ -74,14 +75,22 @@ public final class EventRecorder {
         .withFirstTimestamp(entry.at).withLastTimestamp(entry.at).withCount(1)
         .withNewSource().withComponent("rollback-guard").endSource().withReportingComponent("rollback-guard")
         .build();
-    try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return; // recorded already: by this process before a restart, or by the previous leader
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.v1().events().inNamespace(namespace).resource(event).create();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+          return; // recorded already: by this process before a restart, or by the previous leader
+        }
+        // The status that holds the entry is written already: a passing API server error is worth another try.
+        boolean passing = e.getCode() >= 500 || e.getCode() == 429 || e.getCode() == 0;
+        if (!passing || attempt >= ATTEMPTS) {
+          LOG.warn("{} {}/{}: could not record event {}: {}", on.getKind(), namespace, on.getMetadata().getName(),
+              entry.event, e.getMessage());
+          return;
+        }
       }
-      LOG.warn("{} {}/{}: could not record event {}: {}", on.getKind(), namespace, on.getMetadata().getName(),
-          entry.event, e.getMessage());
     }
   }
 }

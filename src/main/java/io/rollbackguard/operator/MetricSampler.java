@@ -307,8 +307,10 @@ final class MetricSampler implements AutoCloseable {
       }
       if (r.target.fresh() && r.attemptedThrough == Long.MIN_VALUE && r.target.nextInstant() <= p.lastFired) {
         // A rollout that registered just after its first instant was queried for the others: that instant is not
-        // queried again for it alone (one query per signal per instant), it reads as not sampled.
+        // queried again for it alone (one query per signal per instant), it reads as not sampled. Woken now, the
+        // verdict takes its Kubernetes reading for that instant on time.
         r.attemptedThrough = p.lastFired;
+        wake.accept(p.namespace, r.target.name());
       }
       long from = Policy.gridAtOrAfter(firstUnattempted(r, interval), interval);
       from = Math.max(from, current - (MAX_LATE_INSTANTS - 1) * interval);
@@ -340,13 +342,8 @@ final class MetricSampler implements AutoCloseable {
         r.attemptedThrough = Math.max(r.attemptedThrough, at);
       }
     }
-    long last = ((TreeMap<Long, List<Readings>>) byInstant).lastKey();
-    for (Readings r : new ArrayList<>(byInstant.get(last))) {
-      wake.accept(p.namespace, r.target.name());
-    }
-    // Targets that only had late instants are woken too (each target appears in the last instant it needed).
+    // Every target that got readings is woken once, late instants included.
     byInstant.values().stream().flatMap(List::stream).distinct()
-        .filter(r -> !byInstant.get(last).contains(r))
         .forEach(r -> wake.accept(p.namespace, r.target.name()));
   }
 

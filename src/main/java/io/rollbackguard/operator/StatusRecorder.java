@@ -65,6 +65,11 @@ public final class StatusRecorder<R extends CustomResource<?, S>, S> {
     known.remove(namespace + "/" + name);
   }
 
+  /** Forgets every object whose namespace/name is not in {@code keys} (gone since). */
+  public void retainOnly(java.util.Set<String> keys) {
+    known.keySet().retainAll(keys);
+  }
+
   public int tracked() {
     return known.size();
   }

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
  * A Deployment, ReplicaSet or Pod event reconciles that Deployment's verdict alone.
  */
 @ControllerConfiguration(name = VerdictReconciler.NAME)
+// The API server failing for a while must not leave anything behind: retried without end, at most every 10 s.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 1.5, maxInterval = 10_000)
 public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   public static final String NAME = "rolloutverdict";
   /** Leaves a Deployment unguarded while set to "true" (its verdict says so). */
@@ -128,9 +131,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
         .withLabelSelector(RolloutReader.POD_TEMPLATE_HASH)
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class, serialization,
             "metadata.labels", "metadata.ownerReferences", "status.containerStatuses", "status.initContainerStatuses"))
-        .withSecondaryToPrimaryMapper(p -> owner(p, "ReplicaSet")
-            .flatMap(rs -> replicaSets.get(new ResourceID(rs, p.getMetadata().getNamespace())))
-            .flatMap(rs -> owner(rs, "Deployment"))
+        .withSecondaryToPrimaryMapper(p -> deploymentOfPod(p)
             .map(name -> Set.of(new ResourceID(name, p.getMetadata().getNamespace()))).orElse(Set.of()))
         .build(), context);
     // By owning ReplicaSet, not by template hash alone: two Deployments with the same template share a hash.
@@ -157,6 +158,24 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     Map<String, String> labels = v.getMetadata().getLabels();
     String label = labels == null ? null : labels.get(RolloutVerdict.POLICY_LABEL);
     return label != null ? label : v.getSpec() == null ? "" : v.getSpec().policy;
+  }
+
+  /**
+   * The Deployment of a pod, from its owning ReplicaSet's name: the Deployment controller names each ReplicaSet
+   * {@code <deployment>-<pod-template-hash>}. Read from the name rather than the ReplicaSet cache because a pod's
+   * delete often arrives after its ReplicaSet's, and a mapper that answers nothing then leaves the pod in JOSDK's
+   * primary-to-secondary index for good. A ReplicaSet named otherwise (created by hand) is looked up in the cache.
+   */
+  private Optional<String> deploymentOfPod(Pod pod) {
+    Optional<String> rsName = owner(pod, "ReplicaSet");
+    String hash = pod.getMetadata().getLabels() == null ? null
+        : pod.getMetadata().getLabels().get(RolloutReader.POD_TEMPLATE_HASH);
+    if (rsName.isPresent() && hash != null && rsName.get().endsWith("-" + hash)
+        && rsName.get().length() > hash.length() + 1) {
+      return Optional.of(rsName.get().substring(0, rsName.get().length() - hash.length() - 1));
+    }
+    return rsName.flatMap(rs -> replicaSets.get(new ResourceID(rs, pod.getMetadata().getNamespace())))
+        .flatMap(rs -> owner(rs, "Deployment"));
   }
 
   private static Optional<String> owner(HasMetadata child, String kind) {

@@ -10,6 +10,9 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +20,10 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -110,6 +116,27 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     dispatcher.failures.add(new Failure(which, code));
   }
 
+  /**
+   * Drops every watch the operator holds, as an API server restart or a load balancer would: its open watches are
+   * closed, its new watches are refused with 503 for {@code outage}, and after that its first watch of each resource
+   * is answered 410 Gone, as an API server whose history was compacted meanwhile would answer. (The mock server keeps
+   * no history, so without the 410 a re-watch would silently miss what changed during the outage.) The operator must
+   * relist to catch up.
+   */
+  public void dropOperatorWatches(java.time.Duration outage) {
+    dispatcher.outageUntil = System.nanoTime() + outage.toNanos();
+    for (WebSocket ws : dispatcher.operatorWatches.keySet()) {
+      dispatcher.mustRelist.add(dispatcher.operatorWatches.get(ws));
+      ws.close(1001, "injected: watch dropped");
+    }
+    dispatcher.operatorWatches.clear();
+  }
+
+  /** Watches answered 410 Gone since {@link #dropOperatorWatches}: each made an informer relist. */
+  public int goneServed() {
+    return dispatcher.goneServed.get();
+  }
+
   /** Injected failures not served yet. */
   public int pendingFailures() {
     return dispatcher.failures.size();
@@ -127,6 +154,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     private final Dispatcher crud;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
+    /** The operator's open watches, by socket, with the resource path each watches. */
+    private final java.util.Map<WebSocket, String> operatorWatches = new ConcurrentHashMap<>();
+    private final Set<String> mustRelist = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger goneServed = new AtomicInteger();
+    private volatile long outageUntil = System.nanoTime();
 
     RecordingDispatcher(Dispatcher crud) {
       this.crud = crud;
@@ -155,7 +187,82 @@ public final class EmbeddedKubernetes implements AutoCloseable {
               + "\"status\":\"Failure\",\"reason\":\"Conflict\",\"code\":" + f.code() + ",\"message\":\"injected\"}");
         }
       }
-      return crud.dispatch(request);
+      boolean operatorWatch = r.fromOperator() && "GET".equals(r.method()) && r.path().contains("watch=true");
+      if (!operatorWatch) {
+        return crud.dispatch(request);
+      }
+      String resource = r.path().substring(0, r.path().indexOf('?') < 0 ? r.path().length() : r.path().indexOf('?'));
+      if (System.nanoTime() - outageUntil < 0) {
+        return status(503, "ServiceUnavailable", "injected: watches refused");
+      }
+      if (mustRelist.remove(resource)) {
+        goneServed.incrementAndGet();
+        return status(410, "Expired", "injected: too old resource version");
+      }
+      MockResponse response = crud.dispatch(request);
+      WebSocketListener watch = response.getWebSocketListener();
+      return watch == null ? response : response.withWebSocketUpgrade(new TrackedWatch(watch, resource));
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+      return new MockResponse().setResponseCode(code).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+          + "\"status\":\"Failure\",\"reason\":\"" + reason + "\",\"code\":" + code + ",\"message\":\""
+          + message + "\"}");
+    }
+
+    /** The CRUD dispatcher's watch, with its socket remembered so that a test can drop it. */
+    private final class TrackedWatch extends WebSocketListener {
+      private final WebSocketListener delegate;
+      private final String resource;
+
+      TrackedWatch(WebSocketListener delegate, String resource) {
+        this.delegate = delegate;
+        this.resource = resource;
+      }
+
+      @Override
+      public void onBeforeAccept(WebSocket ws, Response response) {
+        delegate.onBeforeAccept(ws, response);
+      }
+
+      @Override
+      public void onOpen(WebSocket ws, Response response) {
+        operatorWatches.put(ws, resource);
+        delegate.onOpen(ws, response);
+      }
+
+      @Override
+      public void onMessage(WebSocket ws, String text) {
+        delegate.onMessage(ws, text);
+      }
+
+      @Override
+      public void onMessage(WebSocket ws, io.fabric8.mockwebserver.http.ByteString bytes) {
+        delegate.onMessage(ws, bytes);
+      }
+
+      @Override
+      public void onMessage(WebSocket ws, byte[] bytes) {
+        delegate.onMessage(ws, bytes);
+      }
+
+      @Override
+      public void onClosing(WebSocket ws, int code, String reason) {
+        operatorWatches.remove(ws);
+        delegate.onClosing(ws, code, reason);
+      }
+
+      @Override
+      public void onClosed(WebSocket ws, int code, String reason) {
+        operatorWatches.remove(ws);
+        delegate.onClosed(ws, code, reason);
+      }
+
+      @Override
+      public void onFailure(WebSocket ws, Throwable t, Response response) {
+        operatorWatches.remove(ws);
+        delegate.onFailure(ws, t, response);
+      }
     }
 
     @Override
