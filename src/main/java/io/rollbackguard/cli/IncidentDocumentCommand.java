@@ -1,5 +1,7 @@
 package io.rollbackguard.cli;
 
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.procedure.AsOf;
 import io.rollbackguard.procedure.Incident;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,6 +27,8 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
       description = "Default: KUBECONFIG, ~/.kube/config, or in-cluster.")
   Path kubeconfig;
 
+  @picocli.CommandLine.Mixin InputOptions input;
+
   @Option(names = "--from-file", paramLabel = "VERDICT.yaml",
       description = "Read a saved `kubectl get rv NAME -n NS -o yaml` instead of the cluster; or a List, such as"
           + " `kubectl get rv,rbp -n NS -o yaml`, whose RollbackPolicy gives the procedure options and conditions.")
@@ -35,6 +39,12 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
           + " default is the most urgent verdict in the file.")
   String deployment;
 
+  @Option(names = "--now", paramLabel = "TIME", converter = Rfc3339Time.class,
+      description = "The moment the document is for, in RFC 3339 (e.g. 2026-11-27T14:38:00Z): the time left,"
+          + " durations and ages are counted to it. Default: the clock; with --from-file, the latest time the saved"
+          + " verdict and its policy record (deadlines not counted), which the document states.")
+  Instant now;
+
   @Spec CommandSpec spec;
 
   /** The environment, home directory and clock; tests replace them. */
@@ -42,8 +52,16 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
   Path home = Path.of(System.getProperty("user.home"));
   Clock clock = Clock.systemUTC();
 
-  /** The Markdown document for {@code incident}, as of {@code now}. */
-  abstract String render(Incident incident, Instant now);
+  /** The Markdown document for {@code incident}, as of {@code asOf}. */
+  abstract String render(Incident incident, AsOf asOf);
+
+  /**
+   * Why no document is written for this verdict (a line for stderr, exit 1), or null to write it: by default every
+   * verdict gets one.
+   */
+  String refusal(RolloutVerdict verdict, Incident incident) {
+    return null;
+  }
 
   @Override
   public Integer call() {
@@ -54,9 +72,15 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
       return RollbackGuard.INVALID;
     }
     try {
-      VerdictLookup.Found found = fromFile != null ? VerdictLookup.fromFile(fromFile, namespace, deployment, err)
+      VerdictLookup.Found found = fromFile != null ? VerdictLookup.fromFile(input.reader(System.in), fromFile, namespace, deployment, err)
           : VerdictLookup.fromCluster(kubeconfig, env, home, namespace, deployment);
-      out.print(render(IncidentFromStatus.of(found.verdict(), found.policy()), clock.instant()));
+      Incident incident = incident(found);
+      String refusal = refusal(found.verdict(), incident);
+      if (refusal != null) {
+        err.println(refusal);
+        return RollbackGuard.PROBLEMS;
+      }
+      out.print(render(incident, asOf(found)));
       out.flush();
       return RollbackGuard.OK;
     } catch (VerdictLookup.LookupException e) {
@@ -65,5 +89,41 @@ abstract class IncidentDocumentCommand implements Callable<Integer> {
     } finally {
       err.flush();
     }
+  }
+
+  /** From a file, a status that cannot be read says which file it is in. */
+  private Incident incident(VerdictLookup.Found found) throws VerdictLookup.LookupException {
+    try {
+      return IncidentFromStatus.of(found.verdict(), found.policy());
+    } catch (VerdictLookup.LookupException e) {
+      throw fromFile == null ? e : new VerdictLookup.LookupException(e.exitCode, fromFile + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * --now when given; live, the clock; from a saved file, the latest time it records for this verdict, since a copy
+   * saved mid-incident and read later would otherwise show the deadline long passed and the incident still lasting.
+   */
+  private AsOf asOf(VerdictLookup.Found found) {
+    Instant clockNow = clock.instant();
+    if (now != null) {
+      return AsOf.given(now, clockNow);
+    }
+    if (fromFile == null) {
+      return AsOf.clock(clockNow);
+    }
+    String saved = savedName() + " for " + found.verdict().getMetadata().getName();
+    return ObservedTimes.latest(found.verdict(), found.policy())
+        .map(latest -> AsOf.latestIn(saved, latest, clockNow))
+        .orElseGet(() -> AsOf.noTimeIn(saved, clockNow));
+  }
+
+  /** The file's name as the document gives it: its path may be a temporary or private directory. */
+  private String savedName() {
+    if (fromFile.toString().equals("-")) {
+      return "the standard input";
+    }
+    Path name = fromFile.getFileName();
+    return name == null ? fromFile.toString() : name.toString();
   }
 }

@@ -9,7 +9,9 @@ import io.rollbackguard.api.status.LastIncident;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.procedure.Incident;
+import io.rollbackguard.procedure.IncidentFacts;
 import io.rollbackguard.procedure.ProcedureOptions;
+import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Finding;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -30,7 +32,7 @@ final class IncidentFromStatus {
       throw new VerdictLookup.LookupException(RollbackGuard.INVALID, "RolloutVerdict " + VerdictLookup.id(verdict)
           + " has no status yet: is the operator running?");
     }
-    String at = "status.";
+    String at = "RolloutVerdict " + VerdictLookup.id(verdict) + ": status.";
     List<FindingStatus> evidence = d.findings;
     String evidenceAt = at + "findings";
     if ((evidence == null || evidence.isEmpty()) && rolledBackFrom(d)) {
@@ -38,13 +40,18 @@ final class IncidentFromStatus {
       evidenceAt = at + "lastIncident.findings";
     }
     List<Finding> findings = new ArrayList<>();
-    for (FindingStatus f : evidence == null ? List.<FindingStatus>of() : evidence) {
+    List<FindingStatus> kept = evidence == null ? List.of() : evidence;
+    for (int i = 0; i < kept.size(); i++) {
+      FindingStatus f = kept.get(i);
+      String field = evidenceAt + "[" + i + "]";
       findings.add(new Finding(f.signal, f.tier, f.state, f.observed, f.threshold, null,
-          millis(evidenceAt + ".since", f.since), millis(evidenceAt + ".firedAt", f.firedAt), f.message, f.query));
+          millis(field + ".since", f.since), millis(field + ".firedAt", f.firedAt), f.message, f.query));
     }
     List<Incident.Event> timeline = new ArrayList<>();
-    for (TimelineEntry e : d.timeline == null ? List.<TimelineEntry>of() : d.timeline) {
-      Instant when = time(at + "timeline.at", e.at);
+    List<TimelineEntry> entries = d.timeline == null ? List.of() : d.timeline;
+    for (int i = 0; i < entries.size(); i++) {
+      TimelineEntry e = entries.get(i);
+      Instant when = time(at + "timeline[" + i + "].at", e.at);
       if (when != null && e.event != null) {
         timeline.add(new Incident.Event(when, e.event, e.message == null ? "" : e.message));
       }
@@ -55,6 +62,24 @@ final class IncidentFromStatus {
         time(at + "rolloutStartedAt", d.rolloutStartedAt), time(at + "observeUntil", d.observeUntil),
         d.stableRevision, d.stableImages, findings, d.procedure, timeline,
         d.evaluation == null ? null : d.evaluation.declaration, options(policy), metrics(policy));
+  }
+
+  /**
+   * Whether the verdict tells of an incident to write up: an action recommended now; a lastIncident, which the
+   * operator keeps for the latest revision that had an action (rolled back, dismissed or superseded) until the next; or,
+   * in a copy without one, a recommendation, declaration or rollback in the timeline since the current rollout. A
+   * verdict with none of these is a quiet Deployment: a post-mortem of it would be a form with nothing in it.
+   */
+  static boolean hasIncident(RolloutVerdict verdict, Incident incident) {
+    RolloutVerdictStatus d = verdict.getStatus();
+    if (d == null) {
+      return false;
+    }
+    if ((d.action != null && d.action != Action.None) || d.lastIncident != null) {
+      return true;
+    }
+    IncidentFacts facts = IncidentFacts.of(incident);
+    return facts.rolledBack() || facts.firstAlert() != null;
   }
 
   /**
@@ -110,7 +135,7 @@ final class IncidentFromStatus {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new VerdictLookup.LookupException(RollbackGuard.INVALID, field + ": '" + text
-          + "' is not an RFC 3339 time");
+          + "' is not an RFC 3339 time (such as 2026-11-27T14:38:00Z)");
     }
   }
 

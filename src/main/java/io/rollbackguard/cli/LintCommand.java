@@ -2,18 +2,25 @@ package io.rollbackguard.cli;
 
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.cli.ManifestDocuments.Document;
+import io.rollbackguard.manifest.ManifestReader;
+import io.rollbackguard.manifest.UnreadableInputException;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.PolicyCompiler;
 import io.rollbackguard.policy.PolicyProblem;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,18 +31,30 @@ import picocli.CommandLine.Spec;
         + " templates). For GitOps CI.",
     footer = {"", "Directories are searched for *.yaml and *.yml. Files named *.test.yaml are policy tests (see"
         + " `rollback-guard test`) and are skipped; so are documents of other kinds, with a note on stderr.",
+        "A file is read as kubectl reads it: several documents, the items of a `kind: List`, anchors, aliases and <<"
+        + " merge keys; `-` is standard input. A policy defined twice (same namespace and name) across the files is a"
+        + " problem, and so is a rollbackguard.io document of another kind.",
         "", "Example:", "  rollback-guard lint examples/",
         "  rollback-guard lint policies/checkout.yaml policies/payments.yaml",
         "", "Output: one line per problem, `FILE: spec.path: message`, one per warning (allowed, but surely not"
         + " meant: e.g. a default criterion whose `for` cannot fit in the window), `FILE: warning: spec.path: message`,"
         + " then a summary. Warnings alone exit 0.",
         "", "Exit codes: 0 all valid, 1 problems found, 2 a file cannot be read or parsed",
-        "(or no RollbackPolicy found at all)."})
+        "(or is over --max-file-size, or no RollbackPolicy found at all)."})
 final class LintCommand implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Manifests, or directories searched for them.")
+  @Parameters(arity = "1..*", paramLabel = "FILE|DIR",
+      description = "Manifests, or directories searched for them; - for standard input.")
   List<Path> paths;
 
+  @Mixin InputOptions input;
+
   @Spec CommandSpec spec;
+
+  /** Read for the file {@code -}; tests replace it. */
+  InputStream stdin = System.in;
+
+  /** Every policy seen so far, by namespace and name, with where: the same policy in two files is a mistake. */
+  private final Map<String, String> defined = new HashMap<>();
 
   private int policies;
   private int invalidPolicies;
@@ -47,8 +66,9 @@ final class LintCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    ManifestReader reader = input.reader(stdin);
     for (Path file : manifests(err)) {
-      lint(file, out, err);
+      lint(reader, file, out, err);
     }
     if (policies == 0 && unreadableFiles == 0) {
       err.println("error: no RollbackPolicy found in " + paths);
@@ -62,16 +82,17 @@ final class LintCommand implements Callable<Integer> {
         : invalidPolicies > 0 ? RollbackGuard.PROBLEMS : RollbackGuard.OK;
   }
 
-  private void lint(Path file, PrintWriter out, PrintWriter err) {
+  private void lint(ManifestReader reader, Path file, PrintWriter out, PrintWriter err) {
+    String source = ManifestReader.displayName(file);
     if (isPolicyTest(file)) {
-      err.println(file + ": skipped (a policy test file: run `rollback-guard test` on it)");
+      err.println(source + ": skipped (a policy test file: run `rollback-guard test` on it)");
       return;
     }
     List<Document> documents;
     try {
-      documents = ManifestDocuments.read(file);
-    } catch (ManifestDocuments.UnreadableException e) {
-      err.println("error: " + file + ": " + e.getMessage());
+      documents = ManifestDocuments.read(reader, file);
+    } catch (UnreadableInputException e) {
+      err.println("error: " + source + ": " + e.getMessage());
       unreadableFiles++;
       return;
     }
@@ -79,17 +100,21 @@ final class LintCommand implements Callable<Integer> {
     for (Document d : documents) {
       List<String> found = new ArrayList<>();
       List<PolicyProblem> warned = List.of();
-      String label = file.toString();
+      String label = source;
       if (d instanceof ManifestDocuments.Skipped s) {
-        err.println(file + ": skipped " + s.what());
+        err.println(source + ": skipped " + s.what());
         continue;
       } else if (d instanceof ManifestDocuments.SchemaError e) {
         label += inFile > 1 ? " (" + e.name() + ")" : "";
         found.add(e.problem() + (e.where().isEmpty() ? "" : ", at " + e.where()));
+      } else if (d instanceof ManifestDocuments.WrongKind w) {
+        label += inFile > 1 ? " (" + w.name() + ")" : "";
+        found.add(w.problem());
       } else if (d instanceof ManifestDocuments.Policy p) {
         label += inFile > 1 ? " (" + p.name() + ")" : "";
         CompiledPolicy compiled = compile(p.policy());
         problemsOf(p.apiVersion(), p.policy(), compiled).forEach(problem -> found.add(problem.toString()));
+        duplicate(source, p).ifPresent(problem -> found.add(problem.toString()));
         warned = compiled.warnings();
       }
       policies++;
@@ -112,10 +137,10 @@ final class LintCommand implements Callable<Integer> {
    * whether a Prometheus is given to the operator is not known here.
    */
   private static CompiledPolicy compile(RollbackPolicy policy) {
-    return PolicyCompiler.compile(policy.getSpec(), true);
+    return PolicyCompiler.compile(policy, true, java.util.Map.of());
   }
 
-  /** What the API server would refuse about the manifest itself, then everything the operator checks. */
+  /** The apiVersion the API server would refuse, then everything the operator checks (the name included). */
   private static List<PolicyProblem> problemsOf(String apiVersion, RollbackPolicy policy, CompiledPolicy compiled) {
     List<PolicyProblem> found = new ArrayList<>();
     if (apiVersion.isEmpty()) {
@@ -124,12 +149,22 @@ final class LintCommand implements Callable<Integer> {
       found.add(new PolicyProblem("apiVersion", "'" + apiVersion + "' is not " + RollbackPolicy.API_VERSION
           + ", the version the CRD serves"));
     }
-    if (policy.getMetadata() == null || policy.getMetadata().getName() == null
-        || policy.getMetadata().getName().isBlank()) {
-      found.add(new PolicyProblem("metadata.name", "required"));
-    }
-    found.addAll(compiled.problems());
+    found.addAll(compiled.problems()); // metadata.name and namespace included
     return found;
+  }
+
+  /**
+   * A second policy of the same namespace and name, in any of the files: applied, the later replaces the earlier. A
+   * policy without a namespace goes to the context's namespace when applied, so it is compared with others without one.
+   */
+  private Optional<PolicyProblem> duplicate(String source, ManifestDocuments.Policy p) {
+    if (p.name().isBlank()) {
+      return Optional.empty(); // already a problem of its own
+    }
+    String id = p.namespace().isEmpty() ? p.name() + " (no namespace)" : p.namespace() + "/" + p.name();
+    String first = defined.putIfAbsent(id, source + ", line " + p.at().line());
+    return first == null ? Optional.empty() : Optional.of(new PolicyProblem("metadata.name", id + " is defined twice:"
+        + " at " + first + ", and here, at line " + p.at().line() + "; the one applied last replaces the other"));
   }
 
   private String summary() {

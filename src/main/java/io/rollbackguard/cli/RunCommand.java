@@ -84,10 +84,9 @@ final class RunCommand implements Callable<Integer> {
             + "requestRate)");
         return RollbackGuard.INVALID;
       }
-      try {
-        io.rollbackguard.signals.QueryTemplate.parse(q.getValue());
-      } catch (io.rollbackguard.signals.QueryTemplate.TemplateException e) {
-        err.println("error: --default-query " + q.getKey() + ": " + e.getMessage());
+      String problem = io.rollbackguard.policy.PolicyCompiler.defaultQueryProblem(q.getValue());
+      if (problem != null) {
+        err.println("error: --default-query " + q.getKey() + ": " + problem);
         return RollbackGuard.INVALID;
       }
     }

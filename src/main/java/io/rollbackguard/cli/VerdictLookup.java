@@ -1,6 +1,5 @@
 package io.rollbackguard.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,10 +10,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
-import java.io.IOException;
+import io.rollbackguard.manifest.ManifestDocument;
+import io.rollbackguard.manifest.ManifestReader;
+import io.rollbackguard.manifest.SchemaException;
+import io.rollbackguard.manifest.UnreadableInputException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,38 +54,39 @@ final class VerdictLookup {
 
   /** @param name null: the file's only (or most urgent) verdict; @param namespace null: any */
   static Found fromFile(Path file, String namespace, String name, PrintWriter err) throws LookupException {
+    return fromFile(ManifestReader.defaults(), file, namespace, name, err);
+  }
+
+  /**
+   * @param file {@code -} for standard input; every document is read, and the items of a List, so that
+   *     {@code kubectl get rv,rbp -o yaml} and several saved objects in one file are alike
+   */
+  static Found fromFile(ManifestReader reader, Path file, String namespace, String name, PrintWriter err)
+      throws LookupException {
+    String source = ManifestReader.displayName(file);
     List<RolloutVerdict> verdicts = new ArrayList<>();
     List<RollbackPolicy> policies = new ArrayList<>();
     try {
-      JsonNode root = SAVED.readTree(Files.readString(file));
-      if (root == null || !root.isObject()) {
-        throw invalid(file + " holds no Kubernetes object; save one with: kubectl get rv NAME -n NS -o yaml");
+      List<ManifestDocument> documents = reader.read(file);
+      if (documents.stream().noneMatch(d -> d.tree().isObject())) {
+        throw invalid(source + " holds no Kubernetes object; save one with: kubectl get rv NAME -n NS -o yaml");
       }
-      List<JsonNode> items = new ArrayList<>();
-      if (root.path("kind").asText().endsWith("List")) {
-        root.path("items").forEach(items::add);
-      } else {
-        items.add(root);
-      }
-      for (JsonNode item : items) {
-        switch (item.path("kind").asText()) {
-          case "RolloutVerdict" -> verdicts.add(verdict(item));
-          case "RollbackPolicy" -> policies.add(SAVED.treeToValue(item, RollbackPolicy.class));
+      for (ManifestDocument document : documents) {
+        switch (document.kind()) {
+          case "RolloutVerdict" -> verdicts.add(verdict(document));
+          case "RollbackPolicy" -> policies.add(document.bind(SAVED, RollbackPolicy.class));
           default -> { }
         }
       }
       if (verdicts.isEmpty()) {
-        throw invalid(file + " holds no RolloutVerdict" + (root.path("kind").asText().equals("RollbackPolicy")
-            ? " (a RollbackPolicy holds only the summary now)" : "")
+        throw invalid(source + " holds no RolloutVerdict" + (policies.isEmpty() ? ""
+            : " (a RollbackPolicy holds only the summary now)")
             + "; save one with: kubectl get rv NAME -n NS -o yaml");
       }
-    } catch (NoSuchFileException e) {
-      throw invalid(file + ": no such file");
-    } catch (JsonProcessingException e) {
-      throw invalid(file + ": " + (e instanceof com.fasterxml.jackson.databind.JsonMappingException m
-          ? YamlErrorMessages.schema(m).problem() : YamlErrorMessages.syntax(e)));
-    } catch (IOException e) {
-      throw invalid(file + ": cannot read: " + ClusterConnection.rootMessage(e));
+    } catch (UnreadableInputException e) {
+      throw invalid(source + ": " + e.getMessage());
+    } catch (SchemaException e) {
+      throw invalid(source + ": " + e.getMessage());
     }
     List<RolloutVerdict> matching = verdicts.stream()
         .filter(v -> name == null || name.equals(v.getMetadata().getName()))
@@ -94,7 +95,7 @@ final class VerdictLookup {
     if (matching.isEmpty()) {
       String held = verdicts.stream().map(VerdictLookup::id).collect(Collectors.joining(", "));
       String wanted = (namespace == null ? "" : namespace + "/") + (name == null ? "" : name);
-      throw invalid(file + " holds no RolloutVerdict " + wanted + "; it holds " + held);
+      throw invalid(source + " holds no RolloutVerdict " + wanted + "; it holds " + held);
     }
     RolloutVerdict picked = mostUrgent(matching, err);
     RollbackPolicy policy = policies.stream()
@@ -105,7 +106,8 @@ final class VerdictLookup {
   }
 
   /** A procedure's empty lists may be trimmed from a saved copy; the Procedure record needs them present. */
-  private static RolloutVerdict verdict(JsonNode object) throws JsonProcessingException {
+  private static RolloutVerdict verdict(ManifestDocument document) throws SchemaException {
+    JsonNode object = document.tree();
     for (JsonNode holder : List.of(object.path("status"), object.path("status").path("lastIncident"))) {
       if (holder.path("procedure") instanceof ObjectNode procedure) {
         for (String list : List.of("steps", "warnings")) {
@@ -115,7 +117,7 @@ final class VerdictLookup {
         }
       }
     }
-    return SAVED.treeToValue(object, RolloutVerdict.class);
+    return document.bind(SAVED, RolloutVerdict.class);
   }
 
   static Found fromCluster(Path kubeconfig, Map<String, String> env, Path home, String namespace,

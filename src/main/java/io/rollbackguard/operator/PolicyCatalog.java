@@ -47,7 +47,7 @@ final class PolicyCatalog {
   }
 
   private CompiledPolicy compile(RollbackPolicy policy) {
-    CompiledPolicy compiled = PolicyCompiler.compile(policy.getSpec(), settings.prometheusUrl() != null,
+    CompiledPolicy compiled = PolicyCompiler.compile(policy, settings.prometheusUrl() != null,
         settings.defaultQueries());
     String url = policy.getSpec() == null || policy.getSpec().prometheus == null ? null
         : policy.getSpec().prometheus.url;

@@ -8,13 +8,13 @@ import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +39,14 @@ import org.slf4j.LoggerFactory;
  * and sum the verdicts up into the policy's bounded status. Coalesced: at most once a second per policy, however many
  * verdicts change.
  */
-@ControllerConfiguration(name = RollbackPolicyReconciler.NAME)
+// No periodic resync (JOSDK defaults to one every 10 h): every reconcile asks for the next one it needs, and a
+// quiet object keeps no timer (cancelled java.util.Timer tasks would stay queued until their 10 h were up).
+@ControllerConfiguration(name = RollbackPolicyReconciler.NAME, maxReconciliationInterval = @MaxReconciliationInterval(interval = 0))
 // The API server failing for a while must not leave anything behind: retried without end, at most every 10 s.
 @GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 1.5, maxInterval = 10_000)
-@RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
+// Coalesced by the reconciler itself (see reconcile), not by JOSDK's @RateLimited: with 5.2.3's rate limiter and no
+// periodic resync, an event limited while the previous reconcile ran was seen lost (the demo's escalation never
+// reached the policy summary).
 public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy> {
   public static final String NAME = "rollbackpolicy";
   static final long INVALID_RETRY_MILLIS = 30_000;
@@ -60,7 +63,10 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
   private final RecommendationGauges gauges;
   private final MetricSampler sampler;
 
-  private final java.util.Map<String, Long> assembledAt = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per policy, when its summary was last assembled and the gap to wait before the next one. */
+  private final java.util.Map<String, Assembled> assembledAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Assembled(long at, long gap) {}
   private InformerEventSource<Deployment, RollbackPolicy> deployments;
   private InformerEventSource<RolloutVerdict, RollbackPolicy> verdicts;
 
@@ -125,6 +131,16 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     String name = policy.getMetadata().getName();
     String key = PolicyCatalog.key(policy);
     long generation = policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    RollbackPolicyStatus recorded = statusRecorder.latest(policy);
+    // The summary costs O(verdicts) from the caches: coalesced to once per max(1 s, 1 ms per verdict), however many
+    // verdicts change meanwhile (10 s at 10,000), and checked before anything is listed, so that a burst of verdict
+    // events costs a map lookup each. A new generation is summed up at once.
+    boolean newGeneration = recorded == null || recorded.observedGeneration == null
+        || recorded.observedGeneration != generation;
+    Assembled last = assembledAt.get(key);
+    if (!newGeneration && last != null && now - last.at() < last.gap()) {
+      return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(last.gap() - (now - last.at()));
+    }
     Set<String> existing = context.getPrimaryCache().list()
         .map(PolicyCatalog::key).collect(Collectors.toSet());
     catalog.retainOnly(existing);
@@ -132,7 +148,6 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     gauges.retainPolicies(existing);
     statusRecorder.retainOnly(existing);
 
-    RollbackPolicyStatus recorded = statusRecorder.latest(policy);
     CompiledPolicy compiled = catalog.compiled(policy);
     if (compiled.valid() && compiled.policy().metricsConfigured()) {
       PrometheusConnections.Resolved connection = prometheus.resolve(policy);
@@ -140,16 +155,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
       compiled = catalog.compiled(policy);
     }
     List<RolloutVerdict> guardedVerdicts = verdicts.byIndex(VerdictReconciler.BY_POLICY, key);
-    // The summary costs O(verdicts) from the caches: coalesced to once per max(1 s, 1 ms per verdict), however many
-    // verdicts change meanwhile (10 s at 10,000). A new generation is summed up at once.
-    long gap = Math.max(1_000, guardedVerdicts.size());
-    Long last = assembledAt.get(key);
-    boolean newGeneration = recorded == null || recorded.observedGeneration == null
-        || recorded.observedGeneration != generation;
-    if (!newGeneration && last != null && now - last < gap) {
-      return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(gap - (now - last));
-    }
-    assembledAt.put(key, now);
+    assembledAt.put(key, new Assembled(now, Math.max(1_000, guardedVerdicts.size())));
     assembledAt.keySet().retainAll(existing);
     if (!compiled.valid()) {
       if (statusRecorder.record(policy, PolicyStatusAssembler.invalid(recorded, generation,

@@ -5,12 +5,15 @@ import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
 
-/** Kubernetes label-selector semantics, for matching Deployments from the informer cache. */
-final class Selectors {
+/**
+ * Kubernetes label-selector semantics, for matching Deployments from the informer cache; {@code rollback-guard test}
+ * asks the same rule whether the policy would select a test's Deployment.
+ */
+public final class Selectors {
   private Selectors() {}
 
   /** An empty or missing selector matches nothing here: policies must name what they guard. */
-  static boolean matches(LabelSelector selector, Map<String, String> labels) {
+  public static boolean matches(LabelSelector selector, Map<String, String> labels) {
     if (selector == null) {
       return false;
     }

@@ -23,6 +23,7 @@ import io.rollbackguard.verdict.Verdict;
 import io.rollbackguard.verdict.VerdictEngine;
 import io.rollbackguard.verdict.VerdictEvent;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ import java.util.Map;
  * becomes a Kubernetes Event once recorded).
  */
 public final class TargetEvaluator {
-  private final ProcedureWriter procedures = new ProcedureWriter();
+  private static final ProcedureWriter PROCEDURES = new ProcedureWriter();
 
   /**
    * @param status the status to record
@@ -72,14 +73,31 @@ public final class TargetEvaluator {
     if (evaluation.state().lastSampleAt != state.lastSampleAt || restartsBaseline == null) {
       tracking = tracking.withRestarts(reading.restarts());
     }
+    tracking = recordEvents(verdict, tracking, snapshot.containers(), added);
+    RolloutVerdictStatus status = status(compiled, snapshot, previous, change, tracking, evaluation, added, now);
+    return new Result(status, added, verdict, evaluation.state());
+  }
+
+  /**
+   * The engine's events as timeline entries, appended to {@code added}; a window passed makes the tracked revision the
+   * stable one. Returns the tracking after them.
+   */
+  public static RolloutTracking recordEvents(Verdict verdict, RolloutTracking tracking, Map<String, String> containers,
+      List<TimelineEntry> added) {
+    RolloutTracking t = tracking;
     for (VerdictEvent e : verdict.events()) {
       if (e.type() == VerdictEvent.Type.ObservationPassed) {
-        tracking = tracking.promoted(snapshot.containers());
+        t = t.promoted(containers);
       }
       added.add(new TimelineEntry(Times.format(e.at()), e.type().name(), e.message()));
     }
-    RolloutVerdictStatus status = status(compiled, snapshot, previous, change, tracking, evaluation, added, now);
-    return new Result(status, added, verdict, evaluation.state());
+    return t;
+  }
+
+  /** The entry that opens a rollout's timeline: postmortem reads the revision and its images back from it. */
+  public static TimelineEntry rolloutObserved(long at, String revision, Collection<String> images) {
+    return new TimelineEntry(Times.format(at), "RolloutObserved",
+        "revision " + revision + " (" + String.join(", ", images) + ")");
   }
 
   /**
@@ -111,8 +129,7 @@ public final class TargetEvaluator {
           // its ReplicaSet was made (scaling, a drain): its creation says nothing of this window, which starts now.
           change = new Change(change.kind(), change.tracking(), now);
         }
-        added.add(new TimelineEntry(Times.format(change.startedAt()), "RolloutObserved",
-            "revision " + revision + " (" + String.join(", ", s.containers().values()) + ")"));
+        added.add(rolloutObserved(change.startedAt(), revision, s.containers().values()));
         return EvaluationState.forRollout(before, revision, change.startedAt());
       case RolledBack:
         // The controller renumbers the restored ReplicaSet before it updates the Deployment: by then the tracked
@@ -129,8 +146,33 @@ public final class TargetEvaluator {
     }
   }
 
-  private RolloutVerdictStatus status(CompiledPolicy compiled, RolloutSnapshot s, RolloutVerdictStatus previous,
-      Change change, RolloutTracking tracking, Evaluation evaluation, List<TimelineEntry> added, long now) {
+  private static RolloutVerdictStatus status(CompiledPolicy compiled, RolloutSnapshot s,
+      RolloutVerdictStatus previous, Change change, RolloutTracking tracking, Evaluation evaluation,
+      List<TimelineEntry> added, long now) {
+    Map<String, String> stable = StableRevisionTracker.stableContainers(tracking, s);
+    // A revision that passed its window (or was adopted) and is then declared bad is its own stable revision: the
+    // target is the one before, which no window verified, so the procedure says so rather than "undo to itself".
+    boolean runningIsStable = s.podTemplateHash() != null
+        && s.podTemplateHash().equals(tracking.stablePodTemplateHash());
+    Long target = runningIsStable ? null : tracking.stableRevision();
+    RolloutContext rollout = new RolloutContext(s.namespace(), s.name(), tracking.revision(), target,
+        !runningIsStable && StableRevisionTracker.stableInHistory(tracking, s), s.containers(),
+        runningIsStable ? Map.of() : stable, s.replicas(), s.labels(), s.annotations());
+    return status(compiled, rollout, stable, tracking, previous, change.kind(), evaluation, added, now);
+  }
+
+  /**
+   * The status the operator records for one evaluation, from plain facts: {@code rollback-guard test --verdict} prints
+   * the same for a simulated rollout.
+   *
+   * @param rollout what the procedure is written for
+   * @param stableImages the stable revision's containers as the status shows them
+   * @param change how the rollout moved in this reconcile (a rollback resolves the last incident)
+   * @param added timeline entries new in this evaluation
+   */
+  public static RolloutVerdictStatus status(CompiledPolicy compiled, RolloutContext rollout,
+      Map<String, String> stableImages, RolloutTracking tracking, RolloutVerdictStatus previous,
+      StableRevisionTracker.Kind change, Evaluation evaluation, List<TimelineEntry> added, long now) {
     Verdict v = evaluation.verdict();
     EvaluationState state = evaluation.state();
     RolloutVerdictStatus d = new RolloutVerdictStatus();
@@ -143,25 +185,17 @@ public final class TargetEvaluator {
     d.guarded = true;
     d.timeline = Timeline.append(previous == null ? List.of() : previous.timeline, added);
     d.evaluation = state;
-    d.images = new ArrayList<>(s.containers().values());
+    d.images = new ArrayList<>(rollout.images().values());
     d.tier = v.tier();
     d.decideBy = Times.format(v.decideBy());
     d.rolloutStartedAt = Times.format(state.rolloutStartedAt);
     d.observeUntil = Times.format(v.observeUntil());
     d.samples = new SampleCounts(state.samplesTaken, state.samplesMissed, state.conclusiveSamples);
-    Map<String, String> stable = StableRevisionTracker.stableContainers(tracking, s);
-    d.stableImages = new ArrayList<>(stable.values());
-    // A revision that passed its window (or was adopted) and is then declared bad is its own stable revision: the
-    // target is the one before, which no window verified, so the procedure says so rather than "undo to itself".
-    boolean runningIsStable = s.podTemplateHash() != null
-        && s.podTemplateHash().equals(tracking.stablePodTemplateHash());
-    Long target = runningIsStable ? null : tracking.stableRevision();
+    d.stableImages = new ArrayList<>(stableImages.values());
     String observedAt = state.lastSampleAt < 0 ? null : Times.format(state.lastSampleAt);
     d.findings = v.findings().stream().map(f -> finding(f, observedAt)).toList();
     if (v.action() != Action.None) {
-      d.procedure = procedures.write(v.action(), v.tier(), compiled.procedure(), new RolloutContext(s.namespace(),
-          s.name(), tracking.revision(), target, !runningIsStable && StableRevisionTracker.stableInHistory(tracking, s),
-          s.containers(), runningIsStable ? Map.of() : stable, s.replicas(), s.labels(), s.annotations()));
+      d.procedure = PROCEDURES.write(v.action(), v.tier(), compiled.procedure(), rollout);
     }
     d.lastIncident = lastIncident(previous, change, d, v, now);
     VerdictBudget.fit(d);
@@ -174,7 +208,8 @@ public final class TargetEvaluator {
    * While it is open its evidence and procedure are the verdict's own, so they are not kept twice; on resolution they
    * are copied from the status that showed them last.
    */
-  static LastIncident lastIncident(RolloutVerdictStatus previous, Change change, RolloutVerdictStatus now,
+  static LastIncident lastIncident(RolloutVerdictStatus previous, StableRevisionTracker.Kind change,
+      RolloutVerdictStatus now,
       Verdict v, long at) {
     LastIncident before = previous == null ? null : previous.lastIncident;
     if (v.action() != Action.None) {
@@ -198,7 +233,7 @@ public final class TargetEvaluator {
     LastIncident.Resolution resolution;
     if (before.revision != null && before.revision.equals(now.revision)) {
       resolution = LastIncident.Resolution.Dismissed;
-    } else if (change.kind() == StableRevisionTracker.Kind.RolledBack) {
+    } else if (change == StableRevisionTracker.Kind.RolledBack) {
       resolution = LastIncident.Resolution.RolledBack;
     } else {
       resolution = LastIncident.Resolution.Superseded;

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -50,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * decide (TargetEvaluator) → record (one status write, then Events), and come back at the next sample or deadline.
  * A Deployment, ReplicaSet or Pod event reconciles that Deployment's verdict alone.
  */
-@ControllerConfiguration(name = VerdictReconciler.NAME)
+// No periodic resync (JOSDK defaults to one every 10 h): every reconcile asks for the next one it needs, and a
+// quiet object keeps no timer (cancelled java.util.Timer tasks would stay queued until their 10 h were up).
+@ControllerConfiguration(name = VerdictReconciler.NAME, maxReconciliationInterval = @MaxReconciliationInterval(interval = 0))
 // The API server failing for a while must not leave anything behind: retried without end, at most every 10 s.
 @GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 1.5, maxInterval = 10_000)
 public final class VerdictReconciler implements Reconciler<RolloutVerdict> {

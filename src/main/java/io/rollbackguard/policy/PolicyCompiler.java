@@ -1,5 +1,8 @@
 package io.rollbackguard.policy;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.spec.ConditionCriterionSpec;
 import io.rollbackguard.api.spec.CustomCriterionSpec;
 import io.rollbackguard.api.spec.MetricCriterionSpec;
@@ -49,6 +52,54 @@ public final class PolicyCompiler {
   }
 
   /**
+   * The whole manifest: its name and namespace as well as its spec.
+   *
+   * @see #compile(RollbackPolicySpec, boolean, Map)
+   */
+  public static CompiledPolicy compile(RollbackPolicy policy, boolean metricsConfiguredElsewhere,
+      Map<String, String> defaultQueries) {
+    List<PolicyProblem> naming = metadata(policy.getMetadata());
+    CompiledPolicy compiled = compile(policy.getSpec(), metricsConfiguredElsewhere, defaultQueries);
+    if (naming.isEmpty()) {
+      return compiled;
+    }
+    List<PolicyProblem> all = new ArrayList<>(naming);
+    all.addAll(compiled.problems());
+    return CompiledPolicy.invalid(all, compiled.warnings());
+  }
+
+  /**
+   * What the API server refuses in a policy's name and namespace (a custom resource's name is a DNS-1123 subdomain,
+   * a namespace a DNS-1123 label), and what the operator needs of the name: it is the value of the label
+   * rollbackguard.io/policy on the policy's RolloutVerdicts, and label values have at most 63 characters.
+   */
+  public static List<PolicyProblem> metadata(ObjectMeta metadata) {
+    Problems found = new Problems();
+    String name = metadata == null ? null : metadata.getName();
+    if (name == null || name.isBlank()) {
+      found.add("metadata.name", "required");
+    } else if (KubernetesNames.subdomain("policy name", name, "checkout") != null) {
+      found.add("metadata.name", KubernetesNames.subdomain("policy name", name, "checkout"));
+    } else if (name.length() > 63) {
+      found.add("metadata.name", "is too long: at most 63 characters, got " + name.length() + " (it is the value"
+          + " of the label " + RolloutVerdict.POLICY_LABEL + " on the policy's RolloutVerdicts)");
+    }
+    String namespace = metadata == null ? null : metadata.getNamespace();
+    if (namespace != null) {
+      found.addIfAny("metadata.namespace", KubernetesNames.label("namespace name", namespace));
+    }
+    return found.list;
+  }
+
+  /**
+   * Why an operator-wide default query ({@code run --default-query}) cannot be used, or null: its placeholders and
+   * its PromQL, checked as a policy's own query is (with the default rateWindow).
+   */
+  public static String defaultQueryProblem(String query) {
+    return QueryChecks.operatorDefaultProblem(query);
+  }
+
+  /**
    * @param defaultQueries operator-wide queries (signal name to template) for the built-in signals a policy names no
    *     query for; the built-in defaults where absent
    */
@@ -59,11 +110,12 @@ public final class PolicyCompiler {
       problems.add("spec", "required");
       return CompiledPolicy.invalid(problems.list);
     }
-    SpecChecks.selector(spec.selector, problems);
+    SelectorChecks.check(spec.selector, problems);
     boolean metrics = metricsConfiguredElsewhere || (spec.prometheus != null && spec.prometheus.url != null);
     SpecChecks.prometheus(spec.prometheus, problems);
     Set<String> knownSignals = knownSignals(spec.signals, problems);
-    Map<String, QueryTemplate> templates = QueryChecks.templates(spec.signals, defaultQueries, problems);
+    List<PolicyProblem> warnings = new ArrayList<>();
+    Map<String, QueryTemplate> templates = QueryChecks.templates(spec.signals, defaultQueries, problems, warnings);
 
     ObservationSpec obs = spec.observation == null ? new ObservationSpec() : spec.observation;
     long initialDelay = problems.duration("spec.observation.initialDelay", obs.initialDelay,
@@ -103,7 +155,6 @@ public final class PolicyCompiler {
         used.add(Signals.REQUEST_RATE);
       }
     }
-    List<PolicyProblem> warnings = new ArrayList<>();
     HoldChecks.fitInWindow(criteria, named, initialDelay, window, interval, problems, warnings);
     if (!problems.list.isEmpty()) {
       return CompiledPolicy.invalid(problems.list, warnings);
@@ -148,6 +199,9 @@ public final class PolicyCompiler {
         String path = "spec.signals.custom[" + i + "]";
         if (c == null || c.name == null || c.name.isBlank()) {
           problems.add(path + ".name", "required");
+        } else if (!c.name.matches(SignalsSpec.CustomSignalSpec.NAME_PATTERN)) {
+          problems.add(path + ".name", "'" + c.name + "' is not a signal name: start with a letter, then use letters,"
+              + " digits, '_', '.' or '-'");
         } else if (RESERVED.contains(c.name)) {
           problems.add(path + ".name", "'" + c.name + "' is the name of a Kubernetes signal; choose another");
         } else if (!known.add(c.name)) {
@@ -242,16 +296,16 @@ public final class PolicyCompiler {
       list.add(new PolicyProblem(path, message));
     }
 
-    /** The duration in milliseconds, {@code fallback} when absent, -1 (and a problem) when malformed. */
+    /** Adds {@code problem} at {@code path} unless it is null (what a check returns for a valid value). */
+    void addIfAny(String path, String problem) {
+      if (problem != null) {
+        add(path, problem);
+      }
+    }
+
+    /** The duration in milliseconds, {@code fallback} when absent, -1 (and a problem) when it is not one. */
     long duration(String path, String text, long fallback) {
-      if (text == null) {
-        return fallback;
-      }
-      long millis = DurationFormat.parseMillis(text);
-      if (millis < 0) {
-        add(path, "'" + text + "' is not a duration (use e.g. 30s, 1m30s, 1500ms)");
-      }
-      return millis;
+      return DurationChecks.api(path, text, fallback, this);
     }
   }
 

@@ -1,23 +1,27 @@
 package io.rollbackguard.policy;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rollbackguard.api.RollbackPolicy;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.rollbackguard.manifest.ManifestDocument;
+import io.rollbackguard.manifest.ManifestReader;
+import io.rollbackguard.manifest.SchemaException;
+import io.rollbackguard.manifest.UnreadableInputException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 
-/** Reads RollbackPolicy manifests strictly: an unknown field is an error, not silently ignored. */
+/**
+ * Reads RollbackPolicy manifests strictly: an unknown field is an error, not silently ignored. The YAML is read by
+ * {@link ManifestReader} (aliases, merge keys, several documents), then bound with the strict mapper.
+ */
 public final class PolicyYaml {
   private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
       .findAndRegisterModules();
+
+  private static final String KIND = "RollbackPolicy";
 
   private PolicyYaml() {}
 
@@ -32,55 +36,55 @@ public final class PolicyYaml {
     }
   }
 
+  /** The one RollbackPolicy of {@code file} ({@code -}: standard input), which may hold other kinds beside it. */
   public static RollbackPolicy read(Path file) throws InvalidManifestException {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new InvalidManifestException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    return parse(text);
+    return read(ManifestReader.defaults(), file);
   }
 
+  public static RollbackPolicy read(ManifestReader reader, Path file) throws InvalidManifestException {
+    try {
+      return only(reader.read(file));
+    } catch (UnreadableInputException e) {
+      throw new InvalidManifestException(e.getMessage(), e);
+    }
+  }
+
+  /** The one RollbackPolicy of a manifest held in memory. */
   public static RollbackPolicy parse(String yaml) throws InvalidManifestException {
     try {
-      RollbackPolicy policy = MAPPER.readValue(yaml, RollbackPolicy.class);
-      if (policy == null) {
-        throw new InvalidManifestException("empty document", null);
-      }
-      if (policy.getKind() != null && !"RollbackPolicy".equals(policy.getKind())) {
-        throw new InvalidManifestException("kind is " + policy.getKind() + ", not RollbackPolicy", null);
-      }
-      return policy;
-    } catch (JsonProcessingException e) {
-      throw new InvalidManifestException(describe(e), e);
+      return only(ManifestReader.defaults().parse("manifest", yaml));
+    } catch (UnreadableInputException e) {
+      throw new InvalidManifestException(e.getMessage(), e);
     }
   }
 
-  /** One line: where (line, column, field path) and what. */
-  public static String describe(JsonProcessingException e) {
-    JsonLocation at = e.getLocation();
-    String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-    if (e instanceof UnrecognizedPropertyException u) {
-      String known = u.getKnownPropertyIds() == null ? "" : " (known: "
-          + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
-      return where + path(u) + ": unknown field" + known;
-    }
-    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      return where + path(m) + ": " + e.getOriginalMessage().split("\n")[0];
-    }
-    return where + e.getOriginalMessage().split("\n")[0];
+  /** The document a policy is bound from; one without a kind counts, as the strict mapper always took it. */
+  public static boolean isPolicy(ManifestDocument document) {
+    return document.tree().isObject() && (document.kind().isEmpty() || KIND.equals(document.kind()));
   }
 
-  private static String path(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
+  /** {@code document} as a RollbackPolicy, strictly: "spec.x.abov: unknown field (known: ...), at line 9, column 19". */
+  public static RollbackPolicy bind(ManifestDocument document) throws SchemaException {
+    return document.bind(MAPPER, RollbackPolicy.class);
+  }
+
+  private static RollbackPolicy only(List<ManifestDocument> documents) throws InvalidManifestException {
+    List<ManifestDocument> policies = documents.stream().filter(PolicyYaml::isPolicy).toList();
+    if (policies.size() != 1) {
+      throw new InvalidManifestException(documents.isEmpty() ? "empty document" : policies.isEmpty()
+          ? "holds no RollbackPolicy (it holds " + documents.stream().map(PolicyYaml::what)
+              .collect(Collectors.joining(", ")) + ")"
+          : "holds " + policies.size() + " RollbackPolicies (" + policies.stream().map(ManifestDocument::name)
+              .collect(Collectors.joining(", ")) + "); expected one", null);
     }
-    return sb.toString();
+    try {
+      return bind(policies.get(0));
+    } catch (SchemaException e) {
+      throw new InvalidManifestException(e.getMessage(), e);
+    }
+  }
+
+  private static String what(ManifestDocument d) {
+    return d.kind().isEmpty() ? d.label() : d.kind() + "/" + (d.name().isEmpty() ? "?" : d.name());
   }
 }

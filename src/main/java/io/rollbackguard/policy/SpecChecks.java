@@ -1,7 +1,5 @@
 package io.rollbackguard.policy;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.rollbackguard.api.spec.PrometheusSpec;
 import io.rollbackguard.api.spec.ProcedureSpec;
 import io.rollbackguard.policy.PolicyCompiler.Problems;
@@ -13,36 +11,10 @@ import io.rollbackguard.verdict.Tier;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The checks of a policy's parts other than its criteria. */
 final class SpecChecks {
-  private static final Set<String> SELECTOR_OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
-
   private SpecChecks() {}
-
-  static void selector(LabelSelector selector, Problems problems) {
-    if (selector == null) {
-      problems.add("spec.selector", "required: a label selector over Deployments in the policy's namespace");
-      return;
-    }
-    Map<String, String> labels = selector.getMatchLabels();
-    List<LabelSelectorRequirement> expressions = selector.getMatchExpressions();
-    if ((labels == null || labels.isEmpty()) && (expressions == null || expressions.isEmpty())) {
-      problems.add("spec.selector", "selects every Deployment in the namespace; name matchLabels or matchExpressions");
-      return;
-    }
-    for (int i = 0; expressions != null && i < expressions.size(); i++) {
-      LabelSelectorRequirement r = expressions.get(i);
-      String path = "spec.selector.matchExpressions[" + i + "]";
-      if (r.getKey() == null || r.getKey().isBlank()) {
-        problems.add(path + ".key", "required");
-      }
-      if (!SELECTOR_OPERATORS.contains(r.getOperator())) {
-        problems.add(path + ".operator", "'" + r.getOperator() + "' is not one of " + SELECTOR_OPERATORS);
-      }
-    }
-  }
 
   static void prometheus(PrometheusSpec prometheus, Problems problems) {
     if (prometheus == null) {
@@ -72,9 +44,13 @@ final class SpecChecks {
     }
     if (ref.name == null || ref.name.isBlank()) {
       problems.add(path + ".name", "required");
+    } else {
+      problems.addIfAny(path + ".name", KubernetesNames.subdomain("Secret name", ref.name, "prom-token"));
     }
     if (ref.key == null || ref.key.isBlank()) {
       problems.add(path + ".key", "required");
+    } else {
+      problems.addIfAny(path + ".key", KubernetesNames.secretKey(ref.key));
     }
   }
 

@@ -35,11 +35,13 @@ final class Thresholds {
       if (t.isNumber() && t.written().asDouble() >= 0) {
         return t.written().asDouble();
       }
-      long millis = t.isText() ? DurationFormat.parseMillis(t.written().textValue()) : -1;
-      if (millis >= 0) {
+      String text = t.isText() ? t.written().textValue() : null;
+      long millis = text != null ? DurationFormat.parseMillis(text) : -1;
+      if (millis >= 0 && !DurationChecks.outOfRange(text)) {
         return millis / 1000.0;
       }
-      problems.add(path, "'" + t + "' is not a latency (a duration such as 2s or 1500ms, or a number of seconds)");
+      problems.add(path, text != null && DurationChecks.outOfRange(text) ? DurationChecks.apiProblem(text)
+          : "'" + t + "' is not a latency (a duration such as 2s or 1500ms, or a number of seconds)");
       return Double.NaN;
     }
     if (!t.isNumber() || !Double.isFinite(t.written().asDouble())) {

@@ -1,5 +1,8 @@
 package io.rollbackguard.policytest;
 
+import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.api.status.TimelineEntry;
+import io.rollbackguard.operator.TargetEvaluator;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.PolicyCompiler;
 import io.rollbackguard.policytest.PolicyTestFile.Annotation;
@@ -10,11 +13,12 @@ import io.rollbackguard.policytest.PolicyTestFile.TestCase;
 import io.rollbackguard.procedure.Procedure;
 import io.rollbackguard.procedure.ProcedureWriter;
 import io.rollbackguard.procedure.RolloutContext;
+import io.rollbackguard.rollout.RolloutTracking;
+import io.rollbackguard.rollout.StableRevisionTracker;
 import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.DurationFormat;
-import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.Evaluation;
-import io.rollbackguard.verdict.Finding;
+import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.MetricReading;
 import io.rollbackguard.verdict.Observation;
 import io.rollbackguard.verdict.Policy;
@@ -26,29 +30,46 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Runs policy unit tests with a simulated clock, through exactly the engine and procedure writer the operator uses.
- * The rollout starts at t=0, an instant of every interval's grid, so sample i is at i × interval.
+ * The rollout starts at {@code origin} (t=0, epoch 0 unless asked otherwise), an instant of the test's sampling grid,
+ * so sample i is at origin + i × interval.
  */
 public final class PolicyTestRunner {
-  private final ProcedureWriter procedures = new ProcedureWriter();
+  private static final ProcedureWriter PROCEDURES = new ProcedureWriter();
 
-  /** One test's result: passed when there are no failures. */
-  public record Outcome(String name, List<String> failures, String findings) {
+  /**
+   * One test's result: passed when there are no failures.
+   *
+   * @param details what a failure is shown with: the verdict, its findings and its procedure, one line each
+   */
+  public record Outcome(String name, List<String> failures, List<String> details) {
     public boolean passed() {
       return failures.isEmpty();
     }
 
-    /** {@code PASS name} or {@code FAIL name: expected ..., got ... (findings)}. */
-    public String line() {
-      return passed() ? "PASS " + name
-          : "FAIL " + name + ": " + String.join("; ", failures) + " (findings: " + findings + ")";
+    /** {@code PASS name}, or {@code FAIL name: expected ..., got ...} followed by the details, indented. */
+    public String text() {
+      if (passed()) {
+        return "PASS " + name;
+      }
+      StringBuilder sb = new StringBuilder("FAIL " + name + ": " + String.join("; ", failures));
+      details.forEach(line -> sb.append("\n    ").append(line));
+      return sb.toString();
     }
   }
+
+  /**
+   * A test run to its last sample.
+   *
+   * @param origin the rollout's start (t=0), epoch millis
+   * @param firstSeen when each action first appeared, epoch millis
+   * @param status the verdict status the operator would have recorded; null unless asked for
+   */
+  public record Simulation(TestCase test, long origin, Verdict verdict, Map<Action, Long> firstSeen,
+      Procedure procedure, RolloutVerdictStatus status) {}
 
   public List<Outcome> run(PolicyTestFile file) throws InvalidTestFileException {
     List<Outcome> outcomes = new ArrayList<>();
@@ -58,48 +79,91 @@ public final class PolicyTestRunner {
     return outcomes;
   }
 
-  private Outcome run(PolicyTestFile file, TestCase test) throws InvalidTestFileException {
-    Set<String> known = knownSignals(file);
-    boolean metricSeries = false;
-    for (String signal : test.series().keySet()) {
-      if (!known.contains(signal)) {
-        throw new InvalidTestFileException(file.file() + ": test '" + test.name() + "': series." + signal
-            + ": unknown signal (known: " + String.join(", ", known) + ")");
-      }
-      metricSeries |= !PolicyTestFile.KUBERNETES_SERIES.contains(signal);
+  public Outcome run(PolicyTestFile file, TestCase test) throws InvalidTestFileException {
+    return outcome(simulate(file, test, 0, false));
+  }
+
+  /** What the simulation shows against what the test expects. */
+  public static Outcome outcome(Simulation s) {
+    return new Outcome(s.test().name(), compare(s), FailureReport.lines(s.verdict(), s.procedure(), s.origin()));
+  }
+
+  /**
+   * Runs {@code test} with its rollout starting at {@code origin}, which must be on the test's sampling grid.
+   *
+   * @param withStatus also assemble the verdict status the operator would record, evaluation by evaluation
+   */
+  public Simulation simulate(PolicyTestFile file, TestCase test, long origin, boolean withStatus)
+      throws InvalidTestFileException {
+    CompiledPolicy compiled = compile(file, test);
+    Policy policy = test.intervalMillis() == null ? compiled.policy()
+        : compiled.policy().withInterval(test.intervalMillis());
+    long interval = policy.intervalMillis();
+    if (origin % interval != 0) {
+      throw new InvalidTestFileException(file.file() + ": test '" + test.name() + "': the rollout must start on its"
+          + " sampling grid, a multiple of " + DurationFormat.format(interval) + " since the epoch");
     }
+    int samples = test.series().values().stream().mapToInt(List::size).max().orElse(0);
+    long lastSampleAt = (samples - 1) * interval;
+    Deployment d = test.deployment();
+    RolloutContext rollout = rollout(d);
+    StatusAssembly assembly = withStatus ? new StatusAssembly(compiled, d, rollout, origin) : null;
+    EvaluationState state = EvaluationState.forRollout(null, Long.toString(d.revision()), origin);
+    Map<Action, Long> firstSeen = new EnumMap<>(Action.class);
+    Verdict verdict = null;
+    for (long at : evaluationTimes(test, samples, interval, lastSampleAt)) {
+      Evaluation e = VerdictEngine.evaluate(policy, state, observe(test, (int) (at / interval), at), origin + at);
+      state = e.state();
+      verdict = e.verdict();
+      firstSeen.putIfAbsent(verdict.action(), origin + at);
+      if (assembly != null) {
+        assembly.record(e, origin + at);
+      }
+    }
+    Procedure procedure = PROCEDURES.write(verdict.action(), verdict.tier(), compiled.procedure(), rollout);
+    return new Simulation(test, origin, verdict, firstSeen, procedure, assembly == null ? null : assembly.status);
+  }
+
+  /** Prometheus counts as configured when the policy names one or the test gives a metric series. */
+  private static CompiledPolicy compile(PolicyTestFile file, TestCase test) throws InvalidTestFileException {
+    boolean metricSeries = test.series().keySet().stream()
+        .anyMatch(signal -> !PolicyTestFile.KUBERNETES_SERIES.contains(signal));
     CompiledPolicy compiled = PolicyCompiler.compile(file.policy().getSpec(), metricSeries);
     if (!compiled.valid()) {
       throw new InvalidTestFileException(file.policyFile() + ": " + compiled.problemsText());
     }
-    Policy policy = test.intervalMillis() == null ? compiled.policy()
-        : compiled.policy().withInterval(test.intervalMillis());
-
-    int samples = test.series().values().stream().mapToInt(List::size).max().orElse(0);
-    long interval = policy.intervalMillis();
-    long lastSampleAt = (samples - 1) * interval;
-    Deployment d = test.deployment();
-    EvaluationState state = EvaluationState.forRollout(null, Long.toString(d.revision()), 0);
-    Map<Action, Long> firstSeen = new EnumMap<>(Action.class);
-    Verdict verdict = null;
-    for (long at : evaluationTimes(test, samples, interval, lastSampleAt)) {
-      Evaluation e = VerdictEngine.evaluate(policy, state, observe(test, (int) (at / interval), at), at);
-      state = e.state();
-      verdict = e.verdict();
-      firstSeen.putIfAbsent(verdict.action(), at);
-    }
-    Procedure procedure = procedures.write(verdict.action(), verdict.tier(), compiled.procedure(), rollout(d));
-    return new Outcome(test.name(), compare(test.expect(), verdict, firstSeen, procedure), findings(verdict));
+    return compiled;
   }
 
-  private static Set<String> knownSignals(PolicyTestFile file) {
-    Set<String> known = new TreeSet<>(PolicyTestFile.KUBERNETES_SERIES);
-    known.addAll(List.of("errorRate", "latencyP95", "requestRate"));
-    var signals = file.policy().getSpec() == null ? null : file.policy().getSpec().signals;
-    if (signals != null && signals.custom != null) {
-      signals.custom.stream().filter(c -> c != null && c.name != null).forEach(c -> known.add(c.name));
+  /**
+   * The status as the operator assembles it after each evaluation ({@link TargetEvaluator#status}): the timeline opens
+   * with the rollout observed, and a window passed makes the revision the stable one.
+   */
+  private static final class StatusAssembly {
+    private final CompiledPolicy compiled;
+    private final Deployment deployment;
+    private final RolloutContext rollout;
+    private RolloutTracking tracking;
+    private List<TimelineEntry> added = new ArrayList<>();
+    private RolloutVerdictStatus status;
+
+    StatusAssembly(CompiledPolicy compiled, Deployment d, RolloutContext rollout, long origin) {
+      this.compiled = compiled;
+      this.deployment = d;
+      this.rollout = rollout;
+      this.tracking = new RolloutTracking(d.revision(), null, d.stableRevision(), null,
+          d.stableImages().isEmpty() ? null : Map.copyOf(d.stableImages()), null);
+      added.add(TargetEvaluator.rolloutObserved(origin, Long.toString(d.revision()), d.images().values()));
     }
-    return known;
+
+    void record(Evaluation e, long now) {
+      tracking = TargetEvaluator.recordEvents(e.verdict(), tracking, deployment.images(), added);
+      StableRevisionTracker.Kind change = status == null ? StableRevisionTracker.Kind.RolloutStarted
+          : StableRevisionTracker.Kind.Unchanged;
+      status = TargetEvaluator.status(compiled, rollout, deployment.stableImages(), tracking, status, change, e,
+          added, now);
+      added = new ArrayList<>();
+    }
   }
 
   /** Every sample time, plus the moments annotations appear (they act at once); none after the last sample. */
@@ -122,8 +186,8 @@ public final class PolicyTestRunner {
   }
 
   /**
-   * The observation at sample {@code index}: a metric series shorter than the test has no data afterwards, a
-   * Kubernetes series keeps its last value, a missing Kubernetes series is healthy.
+   * The observation at sample {@code index} ({@code at} after t=0): a metric series shorter than the test has no data
+   * afterwards, a Kubernetes series keeps its last value, a missing Kubernetes series is healthy.
    */
   private static Observation observe(TestCase test, int index, long at) {
     Map<String, MetricReading> metrics = new HashMap<>();
@@ -150,6 +214,7 @@ public final class PolicyTestRunner {
         Observation.target(test.deployment().namespace(), test.deployment().name()));
   }
 
+  /** A Kubernetes series' value; an empty one, or no data in it, is the healthy value. */
   private static double kubernetes(List<Double> values, int index, double healthy) {
     if (values.isEmpty()) {
       return healthy;
@@ -173,28 +238,31 @@ public final class PolicyTestRunner {
         d.stableImages(), d.replicas(), d.labels(), d.annotations());
   }
 
-  private static List<String> compare(Expect x, Verdict v, Map<Action, Long> firstSeen, Procedure procedure) {
+  private static List<String> compare(Simulation s) {
+    Expect x = s.test().expect();
+    Verdict v = s.verdict();
     List<String> failures = new ArrayList<>();
     check(failures, "action", x.action(), v.action().name());
     check(failures, "tier", x.tier(), v.tier() == null ? "none" : v.tier().name());
     check(failures, "phase", x.phase(), v.phase().name());
     if (x.decideBy() != null) {
-      long actual = v.decideBy() == null ? -1 : v.decideBy();
+      long actual = v.decideBy() == null ? -1 : v.decideBy() - s.origin();
       if (actual != x.decideBy()) {
         failures.add("expected decideBy " + time(x.decideBy()) + ", got " + time(actual));
       }
     }
     if (x.firstActionAt() != null) {
-      Action expected = x.action() == null ? v.action() : parseAction(x.action());
-      Long actual = expected == null ? null : firstSeen.get(expected);
+      Action expected = x.action() == null ? v.action() : Action.valueOf(x.action());
+      Long seen = s.firstSeen().get(expected);
+      Long actual = seen == null ? null : seen - s.origin();
       if (!Objects.equals(actual, x.firstActionAt())) {
-        failures.add("expected " + (expected == null ? x.action() : expected) + " first at "
-            + time(x.firstActionAt()) + ", got " + (actual == null ? "never" : time(actual)));
+        failures.add("expected " + expected + " first at " + time(x.firstActionAt()) + ", got "
+            + (actual == null ? "never" : time(actual)));
       }
     }
     for (String text : x.procedureContains()) {
-      if (!procedure.mentions(text)) {
-        failures.add("expected the procedure to contain '" + text + "' (procedure: " + procedure.title() + ")");
+      if (!s.procedure().mentions(text)) {
+        failures.add("expected the procedure to contain '" + text + "'");
       }
     }
     return failures;
@@ -206,28 +274,7 @@ public final class PolicyTestRunner {
     }
   }
 
-  private static Action parseAction(String name) {
-    for (Action a : Action.values()) {
-      if (a.name().equals(name)) {
-        return a;
-      }
-    }
-    return null;
-  }
-
   private static String time(long millis) {
     return millis < 0 ? "none" : DurationFormat.format(millis);
-  }
-
-  private static String findings(Verdict v) {
-    if (v.findings().isEmpty()) {
-      return "none";
-    }
-    return v.findings().stream().map(PolicyTestRunner::finding).collect(Collectors.joining(", "));
-  }
-
-  private static String finding(Finding f) {
-    return (f.tier() == null ? "" : f.tier() + " ") + f.state() + " " + f.message()
-        + (f.since() == null ? "" : " since " + DurationFormat.format(f.since()));
   }
 }

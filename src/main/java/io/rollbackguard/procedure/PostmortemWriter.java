@@ -46,26 +46,37 @@ public final class PostmortemWriter {
   private final IncidentFacts facts;
   private final Incident incident;
   private final PostmortemPrompts prompts;
+  private final AsOf asOf;
   private final Instant now;
 
-  private PostmortemWriter(Incident incident, Instant now) {
+  private PostmortemWriter(Incident incident, AsOf asOf) {
     this.facts = IncidentFacts.of(incident);
     this.incident = incident;
     this.prompts = new PostmortemPrompts(facts);
-    this.now = now;
+    this.asOf = asOf;
+    this.now = asOf.now();
   }
 
-  /** @param now when the draft is written: an incident still open lasts until now */
+  /** @param now when the draft is written, and is for: an incident still open lasts until now */
   public static String write(Incident incident, Instant now) {
-    return new PostmortemWriter(incident, now).render();
+    return write(incident, AsOf.clock(now));
+  }
+
+  /** @param asOf the moment an incident still open lasts until, and when the draft is written */
+  public static String write(Incident incident, AsOf asOf) {
+    return new PostmortemWriter(incident, asOf).render();
   }
 
   private String render() {
     Instant started = facts.startedAt() != null ? facts.startedAt() : now;
     line("# Post-mortem draft: " + incident.deployment() + ", " + Markdown.date(started));
     line("");
-    line("Drafted by rollback-guard at " + instant(now) + " from the status of RolloutVerdict " + incident.namespace()
-        + "/" + incident.deployment() + ". The facts come from that status; everything marked “To fill” is for"
+    if (asOf.note() != null) {
+      line(asOf.note());
+      line("");
+    }
+    line("Drafted by rollback-guard at " + instant(asOf.writtenAt()) + " from the status of RolloutVerdict "
+        + incident.namespace() + "/" + incident.deployment() + ". The facts come from that status; everything marked “To fill” is for"
         + " people.");
     line("");
     summary(started);

@@ -1,5 +1,7 @@
 package io.rollbackguard.procedure;
 
+import static io.rollbackguard.procedure.ShellWord.quote;
+
 import io.rollbackguard.procedure.Procedure.Step;
 import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Tier;
@@ -210,7 +212,7 @@ public final class ProcedureWriter {
   }
 
   private static String deployment(RolloutContext rollout) {
-    return "deployment/" + rollout.name() + " -n " + rollout.namespace();
+    return quote("deployment/" + rollout.name()) + " -n " + quote(rollout.namespace());
   }
 
   private static String undo(RolloutContext rollout, Route route) {
@@ -221,7 +223,7 @@ public final class ProcedureWriter {
   private static String setImage(RolloutContext rollout) {
     // Every container, in pod-spec order: one left out keeps running the bad image.
     String pairs = rollout.stableImages().entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue())
+        .map(e -> quote(e.getKey() + "=" + e.getValue()))
         .collect(Collectors.joining(" "));
     return "kubectl set image " + deployment(rollout) + " " + pairs;
   }
@@ -261,9 +263,9 @@ public final class ProcedureWriter {
         + ": Flux reconciles the Deployment back to Git and reverts a kubectl rollback;"
         + " suspend it, and revert the change in Git before resuming" + KEPT_FOR_REFERENCE);
     owners.before().add(new Step("Suspend the Flux " + display + " " + name,
-        "flux suspend " + kind + " " + name + " -n " + ns));
+        "flux suspend " + kind + " " + quote(name) + " -n " + quote(ns)));
     owners.after().add(new Step("Revert the change in Git, then resume",
-        "flux resume " + kind + " " + name + " -n " + ns));
+        "flux resume " + kind + " " + quote(name) + " -n " + quote(ns)));
   }
 
   private static void argo(Ownership owners, RolloutContext rollout) {
@@ -275,8 +277,9 @@ public final class ProcedureWriter {
         + ": Argo CD self-heal or auto-sync reverts a kubectl rollback;"
         + " turn off auto-sync, roll back the application and revert the change in Git" + KEPT_FOR_REFERENCE);
     // argocd refuses to roll back an application that syncs automatically.
-    owners.before().add(new Step("Turn off auto-sync for " + app, "argocd app set " + app + " --sync-policy none"));
-    owners.before().add(new Step("Roll back the Argo CD application " + app, "argocd app rollback " + app));
+    owners.before().add(new Step("Turn off auto-sync for " + app,
+        "argocd app set " + quote(app) + " --sync-policy none"));
+    owners.before().add(new Step("Roll back the Argo CD application " + app, "argocd app rollback " + quote(app)));
     owners.before().add(new Step("Revert the change in Git, then restore the sync policy", null));
   }
 
@@ -303,9 +306,10 @@ public final class ProcedureWriter {
         + ": a kubectl rollback is reverted by the next helm upgrade; roll back the release instead"
         + KEPT_FOR_REFERENCE);
     // Helm counts its own revisions, unrelated to the Deployment's: the history shows which release was good.
-    owners.before().add(new Step("Check the Helm release history", "helm history " + release + " -n " + ns));
+    owners.before().add(new Step("Check the Helm release history",
+        "helm history " + quote(release) + " -n " + quote(ns)));
     owners.before().add(new Step("Roll back the Helm release to its previous revision",
-        "helm rollback " + release + " -n " + ns));
+        "helm rollback " + quote(release) + " -n " + quote(ns)));
   }
 
   private static String value(Map<String, String> map, String key) {

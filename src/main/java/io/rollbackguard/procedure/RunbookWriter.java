@@ -4,6 +4,7 @@ import static io.rollbackguard.procedure.Markdown.code;
 import static io.rollbackguard.procedure.Markdown.codeList;
 import static io.rollbackguard.procedure.Markdown.elapsed;
 import static io.rollbackguard.procedure.Markdown.instant;
+import static io.rollbackguard.procedure.ShellWord.quote;
 
 import io.rollbackguard.procedure.Incident.Event;
 import io.rollbackguard.verdict.Action;
@@ -26,22 +27,33 @@ public final class RunbookWriter {
   private final StringBuilder md = new StringBuilder();
   private final IncidentFacts facts;
   private final Incident incident;
+  private final AsOf asOf;
   private final Instant now;
 
-  private RunbookWriter(Incident incident, Instant now) {
+  private RunbookWriter(Incident incident, AsOf asOf) {
     this.facts = IncidentFacts.of(incident);
     this.incident = incident;
-    this.now = now;
+    this.asOf = asOf;
+    this.now = asOf.now();
   }
 
-  /** @param now the moment the runbook is for: the time left is counted to it */
+  /** @param now the moment the runbook is written, and is for: the time left is counted to it */
   public static String write(Incident incident, Instant now) {
-    return new RunbookWriter(incident, now).render();
+    return write(incident, AsOf.clock(now));
+  }
+
+  /** @param asOf the moment the time left is counted to, and when the runbook is written */
+  public static String write(Incident incident, AsOf asOf) {
+    return new RunbookWriter(incident, asOf).render();
   }
 
   private String render() {
     line("# Emergency runbook: " + incident.deployment() + " (namespace " + incident.namespace() + ")");
     line("");
+    if (asOf.note() != null) {
+      line(asOf.note());
+      line("");
+    }
     boolean acting = incident.action() != Action.None;
     if (!acting && !facts.rolledBack()) {
       line("Nothing to act on: revision " + incident.revision() + " is " + incident.phase()
@@ -140,7 +152,7 @@ public final class RunbookWriter {
     Set<String> queries = new LinkedHashSet<>();
     incident.findings().stream().map(Finding::query).filter(q -> q != null && !q.isBlank()).forEach(queries::add);
     if (queries.isEmpty()) {
-      line("- [ ] Check the Deployment and the dashboards: " + code(kubectl("describe deployment/")));
+      line("- [ ] Check the Deployment and the dashboards: " + code(kubectl("describe")));
     } else {
       line("- [ ] Check the metrics (the findings' queries):");
       line("");
@@ -164,7 +176,7 @@ public final class RunbookWriter {
         + (acting && incident.decideBy() != null ? ", decide by " + Markdown.clock(incident.decideBy()) : ""));
     List<Event> acks = facts.acknowledgements();
     if (acks.isEmpty()) {
-      line("- [ ] Say who acts, for the timeline: " + code(kubectl("annotate deployment/")
+      line("- [ ] Say who acts, for the timeline: " + code(kubectl("annotate")
           + " rollbackguard.io/ack=\"<who>: <note>\""));
     } else {
       acks.forEach(a -> line("- [x] Acknowledged at " + Markdown.clock(a.at()) + " (" + a.message() + ")"));
@@ -213,7 +225,7 @@ public final class RunbookWriter {
 
   private void verification(Instant detected) {
     stage(4, "Verification", detected, 15, 20);
-    line("- [ ] The rollout completes: " + code(kubectl("rollout status deployment/")));
+    line("- [ ] The rollout completes: " + code(kubectl("rollout status")));
     line("- [ ] Health checks pass");
     line("- [ ] Smoke tests pass");
     for (String e : backToNormal()) {
@@ -226,7 +238,7 @@ public final class RunbookWriter {
           + (incident.reason() == null ? "" : " (" + incident.reason() + ")"));
     } else {
       line("- [ ] rollback-guard records the rollback (RolledBack) and opens a fresh window: "
-          + code("kubectl get rv " + incident.deployment() + " -n " + incident.namespace()));
+          + code("kubectl get rv " + quote(incident.deployment()) + " -n " + quote(incident.namespace())));
     }
     line("");
   }
@@ -261,8 +273,8 @@ public final class RunbookWriter {
     line("## 6. Post-mortem (within 48 h: by " + instant(detected.plus(Duration.ofHours(48))) + ")");
     line("");
     line("- [ ] Schedule the meeting");
-    line("- [ ] Draft it: " + code("rollback-guard postmortem -n " + incident.namespace() + " "
-        + incident.deployment()));
+    line("- [ ] Draft it: " + code("rollback-guard postmortem -n " + quote(incident.namespace()) + " "
+        + quote(incident.deployment())));
     line("- [ ] Write the timeline, find the root cause, define preventive actions");
     line("");
   }
@@ -277,12 +289,14 @@ public final class RunbookWriter {
   private void footer() {
     line("---");
     line("");
-    line("_Written by rollback-guard at " + instant(now) + " from the status of RolloutVerdict " + incident.namespace()
-        + "/" + incident.deployment() + ". rollback-guard advises: it has executed nothing._");
+    line("_Written by rollback-guard at " + instant(asOf.writtenAt()) + " from the status of RolloutVerdict "
+        + incident.namespace() + "/" + incident.deployment() + ". rollback-guard advises: it has executed nothing._");
   }
 
-  private String kubectl(String verbAndKind) {
-    return "kubectl " + verbAndKind + incident.deployment() + " -n " + incident.namespace();
+  /** {@code kubectl VERB deployment/NAME -n NS}, the names quoted for the shell where they need it. */
+  private String kubectl(String verb) {
+    return "kubectl " + verb + " " + quote("deployment/" + incident.deployment()) + " -n "
+        + quote(incident.namespace());
   }
 
   private static String revision(Long revision) {

@@ -25,7 +25,42 @@ public final class QueryTemplate {
 
   private enum Context { BARE, DOUBLE, SINGLE, RAW }
 
-  private record Part(String literal, String placeholder, Context context, boolean regex) {}
+  /** A literal piece, or a placeholder with where it stands in the template ({@code start}, {@code end}). */
+  private record Part(String literal, String placeholder, Context context, boolean regex, int start, int end) {}
+
+  /**
+   * A rendered query, with where each placeholder's value landed in it: for messages about the query to point at
+   * the template the user wrote.
+   */
+  public record Rendered(String query, List<Filled> filled) {
+    /** One placeholder's value: at [templateStart, templateEnd) in the template, [start, end) in the query. */
+    public record Filled(String placeholder, String value, int templateStart, int templateEnd, int start, int end) {}
+
+    /** The template offset that the query's {@code offset} comes from; within a value, its placeholder's start. */
+    public int templateOffset(int offset) {
+      int shift = 0;
+      for (Filled f : filled) {
+        if (offset < f.start()) {
+          break;
+        }
+        if (offset < f.end()) {
+          return f.templateStart();
+        }
+        shift = f.templateEnd() - f.end();
+      }
+      return offset + shift;
+    }
+
+    /** The value that the query's {@code offset} falls in, or null. */
+    public Filled filledAt(int offset) {
+      for (Filled f : filled) {
+        if (offset >= f.start() && offset < f.end()) {
+          return f;
+        }
+      }
+      return null;
+    }
+  }
 
   /** A template or a value that cannot be used; the message says what to change. */
   public static final class TemplateException extends Exception {
@@ -65,18 +100,19 @@ public final class QueryTemplate {
     StringBuilder literal = new StringBuilder();
     Context context = Context.BARE;
     boolean regex = false;
+    int stringStart = -1;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '{' && text.startsWith("{{", i)) {
         int end = text.indexOf("}}", i + 2);
         if (end < 0) {
-          throw new TemplateException("unclosed {{ at offset " + i);
+          throw new TemplateException("the {{ at column " + (i + 1) + " is not closed with }}");
         }
         String name = text.substring(i + 2, end).trim();
         check(name, context, regex);
-        parts.add(new Part(literal.toString(), null, null, false));
+        parts.add(new Part(literal.toString(), null, null, false, -1, -1));
         literal.setLength(0);
-        parts.add(new Part(null, name, context, regex));
+        parts.add(new Part(null, name, context, regex, i, end + 2));
         i = end + 1;
         continue;
       }
@@ -85,6 +121,7 @@ public final class QueryTemplate {
         if (c == '"' || c == '\'' || c == '`') {
           context = c == '"' ? Context.DOUBLE : c == '\'' ? Context.SINGLE : Context.RAW;
           regex = precededByRegexMatcher(text, i);
+          stringStart = i;
         }
       } else if (context != Context.RAW && c == '\\' && i + 1 < text.length()) {
         literal.append(text.charAt(++i));
@@ -94,9 +131,9 @@ public final class QueryTemplate {
       }
     }
     if (context != Context.BARE) {
-      throw new TemplateException("a string is not closed");
+      throw new TemplateException("the string that starts at column " + (stringStart + 1) + " is not closed");
     }
-    parts.add(new Part(literal.toString(), null, null, false));
+    parts.add(new Part(literal.toString(), null, null, false, -1, -1));
     return new QueryTemplate(text, List.copyOf(parts));
   }
 
@@ -130,7 +167,13 @@ public final class QueryTemplate {
    * @throws TemplateException when a value cannot be represented safely where it stands
    */
   public String render(Map<String, String> values, List<String> deployments) throws TemplateException {
+    return renderTraced(values, deployments).query();
+  }
+
+  /** As {@link #render}, recording where each value landed. */
+  public Rendered renderTraced(Map<String, String> values, List<String> deployments) throws TemplateException {
     StringBuilder out = new StringBuilder(text.length() + 64);
+    List<Rendered.Filled> filled = new ArrayList<>();
     for (Part p : parts) {
       if (p.literal() != null) {
         out.append(p.literal());
@@ -152,9 +195,12 @@ public final class QueryTemplate {
           raw = regexEscape(raw);
         }
       }
-      out.append(escape(p.placeholder(), raw, p.context()));
+      String value = escape(p.placeholder(), raw, p.context());
+      filled.add(new Rendered.Filled(p.placeholder(), value, p.start(), p.end(), out.length(),
+          out.length() + value.length()));
+      out.append(value);
     }
-    return out.toString();
+    return new Rendered(out.toString(), List.copyOf(filled));
   }
 
   private static String escape(String name, String value, Context context) throws TemplateException {

@@ -2,6 +2,8 @@ package io.rollbackguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,9 +212,153 @@ class LintCommandTest {
   }
 
   @Test
+  void anAliasedPolicyIsLintedExactlyAsItsExpandedForm() {
+    Path aliased = Path.of("src/test/resources/manifest/aliased-policy.yaml");
+    Path expanded = Path.of("src/test/resources/manifest/expanded-policy.yaml");
+    CliRun a = CliRun.of("lint", aliased.toString());
+    CliRun e = CliRun.of("lint", expanded.toString());
+    assertThat(a.out()).isEqualTo("1 policy valid\n").isEqualTo(e.out());
+    assertThat(a.exitCode()).isZero();
+    Path broken = Path.of("src/test/resources/manifest/aliased-broken.yaml");
+    CliRun b = CliRun.of("lint", broken.toString());
+    assertThat(b.out()).isEqualTo(broken + ": spec.tiers.immediate.errorRate.for: 'forever' is not a duration (use"
+        + " e.g. 30s, 1m30s, 1500ms)\n" + broken + ": spec.tiers.rapid.errorRate.for: 'forever' is not a duration (use"
+        + " e.g. 30s, 1m30s, 1500ms)\n1 of 1 policy invalid (2 problems)\n");
+  }
+
+  @Test
+  void anUnknownFieldInsideAnAliasedMappingIsPlacedWhereTheAnchorWroteIt() throws IOException {
+    Path file = write("typo.yaml", POLICY.replace("NAME", "checkout") + "  tiers:\n"
+        + "    immediate: &t\n      errorRate: {abov: 0.05}\n    rapid:\n      <<: *t\n");
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.out()).startsWith(file + ": spec.tiers.immediate.errorRate.abov: unknown field (known: above,"
+        + " below, disabled, for), at line 8, column 19\n");
+  }
+
+  @Test
+  void anAliasBombIsRefusedAsUnreadable() throws IOException {
+    StringBuilder bomb = new StringBuilder(POLICY.replace("NAME", "checkout") + "  procedure:\n    extraSteps: &a"
+        + " [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int level = 1; level <= 9; level++) {
+      bomb.append("    x").append(level).append(": &").append((char) ('a' + level)).append(" [")
+          .append(String.join(", ", java.util.Collections.nCopies(10, "*" + (char) ('a' + level - 1)))).append("]\n");
+    }
+    Path file = write("bomb.yaml", bomb.toString());
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.err()).isEqualTo("error: " + file + ": line 12, column 41: aliases here expand to more than"
+        + " 1,000,000 values (an alias bomb?); write the repeated parts out or alias less\n");
+    assertThat(run.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void dashReadsStandardInput() {
+    LintCommand lint = new LintCommand();
+    lint.stdin = new java.io.ByteArrayInputStream((POLICY.replace("NAME", "cart") + "---\n"
+        + POLICY.replace("NAME", "checkout") + "  observation: {window: forever}\n").getBytes(UTF_8));
+    CliRun run = CliRun.command(lint, "-");
+    assertThat(run.out()).isEqualTo("<stdin> (checkout): spec.observation.window: 'forever' is not a duration (use"
+        + " e.g. 30s, 1m30s, 1500ms)\n1 of 2 policies invalid (1 problem)\n");
+    assertThat(run.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void theItemsOfAListAreLintedLikeDocuments() throws IOException {
+    Path file = write("list.yaml", "apiVersion: v1\nkind: List\nitems:\n"
+        + POLICY.replace("NAME", "cart").indent(2).replaceFirst("^  ", "- ")
+        + "- {apiVersion: v1, kind: ConfigMap, metadata: {name: settings}}\n"
+        + (POLICY.replace("NAME", "checkout") + "  observation: {window: forever}\n").indent(2)
+            .replaceFirst("^  ", "- "));
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.err()).isEqualTo(file + ": skipped ConfigMap/settings (not a RollbackPolicy)\n");
+    assertThat(run.out()).isEqualTo(file + " (checkout): spec.observation.window: 'forever' is not a duration (use"
+        + " e.g. 30s, 1m30s, 1500ms)\n1 of 2 policies invalid (1 problem)\n");
+  }
+
+  @Test
+  void aPolicyDefinedTwiceAcrossTheFilesIsAProblemNamingBothPlaces() throws IOException {
+    Path a = write("a.yaml", POLICY.replace("NAME", "checkout"));
+    Path b = write("b.yaml", POLICY.replace("NAME", "cart") + "---\n" + POLICY.replace("NAME", "checkout")
+        + "---\n" + POLICY.replace("NAME", "checkout").replace("namespace: shop", "namespace: staging"));
+    CliRun run = CliRun.of("lint", a.toString(), b.toString());
+    assertThat(run.out()).isEqualTo(b + " (checkout): metadata.name: shop/checkout is defined twice: at " + a
+        + ", line 3, and here, at line 9; the one applied last replaces the other\n"
+        + "1 of 4 policies invalid (1 problem)\n");
+    assertThat(run.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void aDocumentOfOurApiGroupWithAnotherKindIsAProblemOtherGroupsAreSkipped() throws IOException {
+    Path file = write("kinds.yaml", POLICY.replace("NAME", "checkout") + "---\n"
+        + POLICY.replace("NAME", "cart").replace("kind: RollbackPolicy", "kind: RollbackPolicies") + "---\n"
+        + "apiVersion: rollbackguard.io/v1alpha1\nkind: RolloutVerdict\nmetadata: {name: checkout, namespace: shop}\n"
+        + "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n");
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.out()).isEqualTo(file + " (cart): kind: 'RollbackPolicies' is not a kind of rollbackguard.io"
+        + " (RollbackPolicy, or the operator's RolloutVerdict); the API server would refuse it\n"
+        + file + " (checkout): kind: a RolloutVerdict is written by the operator, one per guarded Deployment; it is"
+        + " not applied with the manifests\n2 of 3 policies invalid (2 problems)\n");
+    assertThat(run.err()).isEqualTo(file + ": skipped Widget/w (not a RollbackPolicy)\n");
+    assertThat(run.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void aFileOverTheSizeLimitIsRefusedAndTheFlagRaisesIt() throws IOException {
+    Path file = write("big.yaml", POLICY.replace("NAME", "checkout") + ("# " + "padding ".repeat(100) + "\n")
+        .repeat(11_000));
+    CliRun refused = CliRun.of("lint", file.toString());
+    assertThat(refused.err()).isEqualTo("error: " + file + ": 8.4 MiB, over the limit of 8 MiB for one input; raise"
+        + " it with --max-file-size\n");
+    assertThat(refused.exitCode()).isEqualTo(2);
+    CliRun raised = CliRun.of("lint", "--max-file-size", "9Mi", file.toString());
+    assertThat(raised.out()).isEqualTo("1 policy valid\n");
+    assertThat(CliRun.of("lint", "--max-file-size", "lots", file.toString()).err())
+        .contains("'lots' is not a size (use e.g. 8Mi, 20Mi, 100M or a number of bytes)");
+  }
+
+  @Test
+  void notUtf8IsUnreadableWithTheLineOfTheByte() throws IOException {
+    Path file = dir.resolve("latin1.yaml");
+    Files.write(file, (POLICY.replace("NAME", "checkout") + "  procedure: {extraSteps: [\"pr\u00e9venir\"]}\n")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.err()).isEqualTo("error: " + file + ": line 6, column 31: not UTF-8 (byte 0xE9); save the file"
+        + " as UTF-8\n");
+    assertThat(run.exitCode()).isEqualTo(2);
+  }
+
+  /** Each policy is read once: a problem in the thousandth document still names its own line, and quickly. */
+  @Test
+  void aThousandPoliciesInOneFileAreEachReadOnceWithTheirOwnLines() throws IOException {
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      many.append(i == 0 ? "" : "---\n").append(POLICY.replace("NAME", "p" + i));
+    }
+    many.append("  observation: {window: [15m]}\n");
+    Path file = write("many.yaml", many.toString());
+    CliRun run = CliRun.of("lint", file.toString());
+    assertThat(run.out()).isEqualTo(file + " (p999): spec.observation.window: expected a string, got a list, at line"
+        + " 6000, column 25\n1 of 1000 policies invalid (1 problem)\n");
+  }
+
+  @Test
+  void noMessageNamesAJavaClassOrALibrary() throws IOException {
+    List<String> inputs = List.of("kind: RollbackPolicy\nspec: [1]\n", "kind: RollbackPolicy\nmetadata: 5\n",
+        "kind: RollbackPolicy\nspec: {selector: {matchLabels: [a]}}\n", "a: [\n", "a: *b\n", "- [" + "[".repeat(200),
+        "kind: RollbackPolicy\nspec: {observation: {minRequestRate: " + "9".repeat(1200) + "}}\n",
+        "kind: RollbackPolicy\nspec: {tiers: {rapid: {custom: {signal: x}}}}\n", "\u0000");
+    for (int i = 0; i < inputs.size(); i++) {
+      CliRun run = CliRun.of("lint", write("m" + i + ".yaml", inputs.get(i)).toString());
+      assertThat(run.out() + run.err()).doesNotContain("com.fasterxml", "Exception", "StreamReadConstraints",
+          "Cannot construct instance", "java.", "snakeyaml", "`");
+      assertThat(run.exitCode()).isPositive();
+    }
+  }
+
+  @Test
   void helpShowsAnExampleAndTheExitCodes() {
     CliRun run = CliRun.of("lint", "--help");
-    assertThat(run.out()).contains("Example:", "rollback-guard lint examples/", "*.test.yaml",
+    assertThat(run.out()).contains("Example:", "rollback-guard lint examples/", "*.test.yaml", "--max-file-size",
+        "anchors, aliases and << merge keys", "`-` is standard input",
         "Exit codes: 0 all valid, 1 problems found, 2 a file cannot be read or parsed");
     assertThat(run.exitCode()).isZero();
   }

@@ -77,6 +77,9 @@ class PostmortemCommandIT {
       Files.writeString(saved, client.getKubernetesSerialization().asYaml(list));
       CliRun r = IncidentCommandRun.run(new PostmortemCommand(), Instant.now(), "--from-file", saved.toString());
       assertThat(r.err()).isEmpty();
+      // the operator's own copy is dated by its latest record, here the restored revision's last sample or event
+      assertThat(r.out()).containsPattern("\\nTimes are as of 20\\d\\d-[-0-9T:]+Z, the latest time recorded in"
+          + " checkout.yaml for checkout \\(pass --now to change\\)\\.\\n");
       assertThat(r.out()).contains(
           "- **Change:** revision 2 (`registry/checkout:v1.1.0`)",
           "the stable revision was 1 (`registry/checkout:v1.0.0`)",

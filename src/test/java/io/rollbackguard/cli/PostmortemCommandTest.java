@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PostmortemCommandTest {
   static final Instant DURING_THE_INCIDENT = RunbookCommandTest.DURING_THE_INCIDENT;
   static final Instant AFTER_THE_ROLLBACK = RunbookCommandTest.AFTER_THE_ROLLBACK;
+  static final Instant DAYS_LATER = RunbookCommandTest.DAYS_LATER;
 
   @TempDir Path home;
 
@@ -31,6 +32,58 @@ class PostmortemCommandTest {
     CliRun r = run(new PostmortemCommand(), DURING_THE_INCIDENT, "--from-file", RunbookCommandTest.BREACHED,
         "checkout");
     assertThat(r.out()).isEqualTo(RunbookCommandTest.expected("checkout-breached.postmortem.md"));
+    assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
+  void anOngoingIncidentLastsUntilNow() {
+    CliRun given = run(new PostmortemCommand(), DAYS_LATER, "--from-file", RunbookCommandTest.BREACHED, "checkout",
+        "--now", "2026-11-27T16:25:00Z");
+    assertThat(given.out()).contains("Times are as of 2026-11-27T16:25:00Z, given with --now.\n",
+        "- **Duration:** ongoing: 1 h 55 min since the rollout, no rollback observed yet\n",
+        "- No rollback observed yet, 1 h 50 min after the first recommendation.\n",
+        "Drafted by rollback-guard at 2026-11-30T17:55:00Z");
+    assertThat(given.exitCode()).isZero();
+  }
+
+  /** The case: a copy saved mid-incident, drafted days later, said the incident had lasted 87 h. */
+  @Test
+  void fromASavedFileAnOngoingIncidentLastsUntilTheLatestTimeTheFileRecords() {
+    CliRun saved = run(new PostmortemCommand(), DAYS_LATER, "--from-file", RunbookCommandTest.BREACHED, "checkout");
+    assertThat(saved.out()).startsWith("# Post-mortem draft: checkout, 2026-11-27\n\nTimes are as of"
+        + " 2026-11-27T14:38:00Z, the latest time recorded in checkout-breached.yaml for checkout (pass --now to"
+        + " change).\n\n")
+        .contains("- **Duration:** ongoing: 8 min since the rollout, no rollback observed yet\n")
+        .doesNotContain("87 h");
+  }
+
+  @Test
+  void aQuietDeploymentHasNoIncidentToWriteUpUnlessForced() {
+    CliRun quiet = run(new PostmortemCommand(), DURING_THE_INCIDENT, "--from-file", RunbookCommandTest.BREACHED,
+        "checkout-worker");
+    assertThat(quiet.err()).isEqualTo("checkout-worker: no incident to write up (no recommendation and no"
+        + " lastIncident in its RolloutVerdict); pass --force to draft one anyway\n");
+    assertThat(quiet.out()).isEmpty();
+    assertThat(quiet.exitCode()).isEqualTo(1);
+
+    CliRun forced = run(new PostmortemCommand(), DURING_THE_INCIDENT, "--from-file", RunbookCommandTest.BREACHED,
+        "checkout-worker", "--force");
+    assertThat(forced.out()).startsWith("# Post-mortem draft: checkout-worker, ")
+        .contains("- **Detection:** no recommendation recorded\n");
+    assertThat(forced.err()).isEmpty();
+    assertThat(forced.exitCode()).isZero();
+  }
+
+  @Test
+  void aRollbackTheTimelineRecordsIsAnIncidentEvenWithoutALastIncident() throws IOException {
+    String saved = Files.readString(Path.of(RunbookCommandTest.ROLLED_BACK));
+    String without = saved.replaceAll("(?s)\n    lastIncident:\n.*?\n(- apiVersion)", "\n$1");
+    assertThat(without).doesNotContain("lastIncident:").contains("event: RolledBack");
+    Path file = home.resolve("without-last-incident.yaml");
+    Files.writeString(file, without);
+    CliRun r = run(new PostmortemCommand(), AFTER_THE_ROLLBACK, "--from-file", file.toString());
+    assertThat(r.out()).contains("- **Duration:** 52 min 40 s, from the rollout to the rollback observed at"
+        + " 2026-11-27T09:52:40Z");
     assertThat(r.exitCode()).isZero();
   }
 
@@ -111,7 +164,8 @@ class PostmortemCommandTest {
   void helpShowsExamplesThroughTheRealEntryPoint() {
     CliRun r = CliRun.of("postmortem", "--help");
     assertThat(r.out()).contains("Usage: rollback-guard postmortem", "Examples:",
-        "rollback-guard postmortem -n shop payments", "Exit codes:");
+        "rollback-guard postmortem -n shop payments", "--now=TIME", "--force", "Exit codes:",
+        "1 no incident to write up");
     assertThat(r.exitCode()).isZero();
   }
 }

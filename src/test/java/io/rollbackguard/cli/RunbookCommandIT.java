@@ -75,14 +75,38 @@ class RunbookCommandIT {
     CliRun r = run(new RunbookCommand(), RunbookCommandTest.DURING_THE_INCIDENT, env, home, "-n", "shop",
         "checkout");
     assertThat(r.err()).isEmpty();
-    assertThat(r.out()).isEqualTo(Files.readString(FIXTURES.resolve("checkout-breached.runbook.md")));
+    assertThat(r.out()).isEqualTo(live("checkout-breached.runbook.md"));
     assertThat(r.exitCode()).isZero();
+  }
+
+  @Test
+  void liveTimesAreTheClocksUnlessNowIsGiven() {
+    CliRun r = run(new RunbookCommand(), RunbookCommandTest.DAYS_LATER, env, home, "-n", "shop", "checkout",
+        "--now", "2026-11-27T14:43:10Z");
+    assertThat(r.out()).contains("Times are as of 2026-11-27T14:43:10Z, given with --now.\n",
+        "**Decide by 2026-11-27T14:41:00Z: passed 2 min ago** (now 2026-11-27T14:43:10Z)");
+    CliRun clock = run(new RunbookCommand(), RunbookCommandTest.DAYS_LATER, env, home, "-n", "shop", "checkout");
+    assertThat(clock.out()).contains("**Decide by 2026-11-27T14:41:00Z: passed 75 h 14 min ago**")
+        .doesNotContain("Times are as of");
+  }
+
+  @Test
+  void aQuietDeploymentHasNoPostmortemFromTheClusterEither() {
+    CliRun r = run(new PostmortemCommand(), RunbookCommandTest.DURING_THE_INCIDENT, env, home, "checkout-worker");
+    assertThat(r.err()).isEqualTo("checkout-worker: no incident to write up (no recommendation and no lastIncident in"
+        + " its RolloutVerdict); pass --force to draft one anyway\n");
+    assertThat(r.exitCode()).isEqualTo(1);
+  }
+
+  /** A golden document as the cluster gives it: live, times are the clock's, and the document does not say so. */
+  private static String live(String golden) throws IOException {
+    return Files.readString(FIXTURES.resolve(golden)).replaceFirst("\nTimes are as of [^\n]*\n\n", "\n");
   }
 
   @Test
   void thePostmortemUsesTheKubeconfigContextsNamespaceWhenNoneIsGiven() throws IOException {
     CliRun r = run(new PostmortemCommand(), RunbookCommandTest.AFTER_THE_ROLLBACK, env, home, "payments");
-    assertThat(r.out()).isEqualTo(Files.readString(FIXTURES.resolve("payments-rolled-back.postmortem.md")));
+    assertThat(r.out()).isEqualTo(live("payments-rolled-back.postmortem.md"));
     assertThat(r.exitCode()).isZero();
   }
 

@@ -5,6 +5,7 @@ import static io.rollbackguard.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
 import io.rollbackguard.verdict.Action;
@@ -134,6 +135,33 @@ class RollbackPolicyOperatorIT {
     RolloutVerdictStatus d = awaitTarget("checkout", "checkout", t -> t.action == Action.RollbackRapid);
     assertThat(h.k8s.pendingFailures()).isZero();
     assertThat(d.timeline).extracting(e -> e.event).containsSubsequence("RolloutObserved", "RollbackRecommended");
+  }
+
+  @Test
+  void aConcurrentEditDuringAStatusWriteMakesItConflictAndNothingIsTakenOrAnnouncedTwice() {
+    h.createPolicy("checkout", "checkout", FAST);
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+    long observedBefore = awaitTarget("checkout", "checkout", d -> d.phase == Phase.Stable).timeline.stream()
+        .filter(e -> e.event.equals("RolloutObserved")).count();
+    // Someone annotates the verdict (kubectl annotate rv) just before each of the operator's next two status writes.
+    for (int i = 0; i < 2; i++) {
+      h.k8s.patchBefore(r -> r.fromOperator() && r.method().equals("PUT")
+          && r.path().endsWith("/rolloutverdicts/checkout/status"),
+          "/apis/rollbackguard.io/v1alpha1/namespaces/" + NS + "/rolloutverdicts/checkout",
+          "{\"metadata\":{\"annotations\":{\"example.com/note\":\"edit-" + i + "\"}}}");
+    }
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.CrashLooping);
+    RolloutVerdictStatus d = awaitTarget("checkout", "checkout", t -> t.action == Action.RollbackRapid);
+
+    RolloutVerdict verdict = h.client.resources(RolloutVerdict.class).inNamespace(NS).withName("checkout").get();
+    assertThat(verdict.getMetadata().getAnnotations()).containsEntry("example.com/note", "edit-1");
+    assertThat(h.k8s.requests()).filteredOn(r -> r.fromOperator() && r.method().equals("GET")
+        && r.path().endsWith("/rolloutverdicts/checkout")).as("re-read after each conflict").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(d.timeline).filteredOn(e -> e.event.equals("RolloutObserved")).hasSize((int) observedBefore + 1);
+    assertThat(d.timeline).filteredOn(e -> e.event.equals("RollbackRecommended")).hasSize(1);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(h.client.v1().events().inNamespace(NS)
+        .list().getItems()).filteredOn(e -> "Deployment".equals(e.getInvolvedObject().getKind())
+            && "RollbackRecommended".equals(e.getReason())).hasSize(1));
   }
 
   @Test

@@ -122,8 +122,8 @@ class PolicyCompilerTest {
         Arguments.of("  signals:\n    errorRate: {query: 'x{deployment={{deployment}}}'}\n", "spec.signals.errorRate.query", "must stand inside a quoted label value"),
         Arguments.of("  signals:\n    latencyP95: {query: 'x{d=\"{{deployments}}\"}'}\n", "spec.signals.latencyP95.query", "use it in a regex matcher"),
         Arguments.of("  signals:\n    custom: [{name: probe, query: 'up{job=\"{{job}}\"}'}]\n", "spec.signals.custom[0].query", "unknown placeholder {{job}}"),
-        Arguments.of("  signals:\n    requestRate: {query: 'sum(x{a=\"b)'}\n", "spec.signals.requestRate.query", "a string is not closed"),
-        Arguments.of("  signals: {rateWindow: 1.5m}\n", "spec.signals.rateWindow", "not a PromQL duration"),
+        Arguments.of("  signals:\n    requestRate: {query: 'sum(x{a=\"b)'}\n", "spec.signals.requestRate.query", "the string that starts at column 9 is not closed"),
+        Arguments.of("  signals: {rateWindow: 1.5m}\n", "spec.signals.rateWindow", "'1.5m' cannot be substituted into a query"),
         Arguments.of("  signals:\n    custom: [{name: crashLooping, query: 'up'}]\n", "spec.signals.custom[0].name", "name of a Kubernetes signal"));
   }
 

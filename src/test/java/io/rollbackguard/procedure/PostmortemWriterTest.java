@@ -17,6 +17,16 @@ class PostmortemWriterTest {
   }
 
   @Test
+  void anOpenIncidentLastsUntilTheMomentTheDraftIsForNotUntilItIsWritten() {
+    String md = PostmortemWriter.write(new TestingIncidents().build(),
+        AsOf.given(at(95, 0), at(60 * 87, 0)));
+    assertThat(md).startsWith("# Post-mortem draft: checkout, 2026-11-27\n\nTimes are as of 2026-11-27T16:05:00Z,"
+        + " given with --now.\n\nDrafted by rollback-guard at 2026-12-01T05:30:00Z from the status")
+        .contains("- **Duration:** ongoing: 1 h 35 min since the rollout, no rollback observed yet\n",
+            "- No rollback observed yet, 1 h 34 min after the first recommendation.\n");
+  }
+
+  @Test
   void aDeclaredCauseIsQuotedAndQuestioned() {
     TestingIncidents t = new TestingIncidents();
     t.declaration = new BoundDeclaration("data-corruption", "orders without totals", "7", at(2, 0).toEpochMilli());

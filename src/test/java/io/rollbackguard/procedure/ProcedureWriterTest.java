@@ -313,6 +313,50 @@ class ProcedureWriterTest {
     assertThat(procedure.warnings()).isEmpty();
   }
 
+  @Test
+  void aHostileHelmReleaseOrImageIsSingleQuotedInTheCommands() {
+    Map<String, String> annotations = Map.of("meta.helm.sh/release-name", "pay; rm -rf /",
+        "meta.helm.sh/release-namespace", "it's");
+    Map<String, String> stableImages = new LinkedHashMap<>();
+    stableImages.put("app", "registry/checkout:v2.0.0");
+    stableImages.put("sidecar", "registry/envoy:$(x)");
+    RolloutContext rollout = rollout(6L, false, stableImages, Map.of(), annotations);
+
+    Procedure procedure = writer.write(Action.RollbackImmediate, Tier.immediate, ProcedureOptions.NONE, rollout);
+
+    assertThat(procedure.steps()).extracting(Step::command).containsExactly(
+        "helm history 'pay; rm -rf /' -n 'it'\\''s'", "helm rollback 'pay; rm -rf /' -n 'it'\\''s'", HISTORY,
+        "kubectl set image deployment/checkout -n shop app=registry/checkout:v2.0.0 'sidecar=registry/envoy:$(x)'",
+        STATUS);
+  }
+
+  @Test
+  void aHostileArgoApplicationIsSingleQuoted() {
+    RolloutContext rollout = rollout(6L, true, Map.of(), Map.of("argocd.argoproj.io/instance", "shop`id`"), Map.of());
+
+    Procedure procedure = writer.write(Action.RollbackRapid, Tier.rapid, ProcedureOptions.NONE, rollout);
+
+    assertThat(procedure.steps()).extracting(Step::command).startsWith(
+        "argocd app set 'shop`id`' --sync-policy none", "argocd app rollback 'shop`id`'");
+  }
+
+  /**
+   * A flag is switched off in the team's own flag service, so its name is in a step to do by hand, never in a command;
+   * an extra step is the policy author's own text (it may be their command) and is shown as written.
+   */
+  @Test
+  void aHostileFeatureFlagOrExtraStepNeverBecomesPartOfAGeneratedCommand() {
+    ProcedureOptions options = new ProcedureOptions(List.of("new checkout; rm -rf /"), null,
+        List.of("Purge the CDN: cdnctl purge $(x)"));
+
+    Procedure procedure = writer.write(Action.RollbackImmediate, Tier.immediate, options, rollout());
+
+    assertThat(procedure.steps()).first().isEqualTo(new Step("Disable feature flag new checkout; rm -rf /", null));
+    assertThat(procedure.steps()).last().isEqualTo(new Step("Purge the CDN: cdnctl purge $(x)", null));
+    assertThat(procedure.steps()).extracting(Step::command).filteredOn(java.util.Objects::nonNull)
+        .containsExactly(HISTORY, UNDO_TO_6, STATUS);
+  }
+
   private static RolloutContext rollout() {
     return rollout(6L, true, Map.of(), Map.of(), Map.of());
   }

@@ -17,6 +17,24 @@ class RunbookWriterTest {
   }
 
   @Test
+  void aMomentOtherThanTheClockIsSaidUnderTheTitleAndTheFooterKeepsWhenItWasWritten() {
+    AsOf asOf = AsOf.latestIn("checkout.rv.yaml for checkout", at(3, 0), at(60 * 87, 0));
+    String md = RunbookWriter.write(new TestingIncidents().build(), asOf);
+    assertThat(md).startsWith("# Emergency runbook: checkout (namespace shop)\n\nTimes are as of"
+        + " 2026-11-27T14:33:00Z, the latest time recorded in checkout.rv.yaml for checkout (pass --now to change)."
+        + "\n\n**RollbackRapid**")
+        .contains("**Decide by 2026-11-27T15:01:00Z: 28 min left** (now 2026-11-27T14:33:00Z)",
+            "_Written by rollback-guard at 2026-12-01T05:30:00Z from the status of RolloutVerdict shop/checkout.");
+  }
+
+  @Test
+  void liveTheClockGoesWithoutSaying() {
+    assertThat(RunbookWriter.write(new TestingIncidents().build(), AsOf.clock(at(3, 0))))
+        .isEqualTo(RunbookWriter.write(new TestingIncidents().build(), at(3, 0)))
+        .doesNotContain("Times are as of");
+  }
+
+  @Test
   void aFeatureFlagRecommendationIsAMitigationAndTheMessagesNameTheFlag() {
     TestingIncidents t = new TestingIncidents();
     t.action = Action.DisableFeatureFlag;
@@ -88,6 +106,21 @@ class RunbookWriterTest {
   void withoutAnAcknowledgementItSaysHowToRecordOne() {
     assertThat(RunbookWriter.write(new TestingIncidents().build(), at(3, 0))).contains("- [ ] Say who acts, for"
         + " the timeline: `kubectl annotate deployment/checkout -n shop rollbackguard.io/ack=\"<who>: <note>\"`");
+  }
+
+  /** Kubernetes would not accept these names, but a saved file is only text: what is pasted must not run it. */
+  @Test
+  void namesThatAreNotSafeInAShellAreSingleQuotedInTheCommandsToPaste() {
+    Incident hostile = new TestingIncidents().build();
+    Incident incident = new Incident("shop $(x)", hostile.policy(), "check'out", hostile.revision(),
+        hostile.images(), hostile.phase(), hostile.action(), hostile.tier(), hostile.reason(), hostile.decideBy(),
+        hostile.rolloutStartedAt(), hostile.observeUntil(), hostile.stableRevision(), hostile.stableImages(),
+        hostile.findings(), hostile.procedure(), hostile.timeline(), null, hostile.options(), hostile.metrics());
+    assertThat(RunbookWriter.write(incident, at(3, 0))).contains(
+        "`kubectl annotate 'deployment/check'\\''out' -n 'shop $(x)' rollbackguard.io/ack=\"<who>: <note>\"`",
+        "`kubectl rollout status 'deployment/check'\\''out' -n 'shop $(x)'`",
+        "`kubectl get rv 'check'\\''out' -n 'shop $(x)'`",
+        "`rollback-guard postmortem -n 'shop $(x)' 'check'\\''out'`");
   }
 
   @Test

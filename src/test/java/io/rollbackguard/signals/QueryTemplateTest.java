@@ -67,8 +67,8 @@ class QueryTemplateTest {
       "x{ns={{namespace}}}|must stand inside a quoted label value",
       "x{deployment=\"{{deployments}}\"}|use it in a regex matcher",
       "x{a=\"{{nope}}\"}|unknown placeholder {{nope}}",
-      "x{a=\"{{deployment}\"}|unclosed {{",
-      "x{a=\"unterminated}|a string is not closed",
+      "x{a=\"{{deployment}\"}|the {{ at column 6 is not closed with }}",
+      "x{a=\"unterminated}|the string that starts at column 5 is not closed",
       " |the query is empty"})
   void unsafeOrMalformedTemplatesAreRefused(String row) {
     String[] parts = row.split("\\|");
@@ -92,5 +92,21 @@ class QueryTemplateTest {
         .isEqualTo("(sum by (app) (rate(http_requests_total{namespace=\"shop\",app=~\"a|b\",status=~\"5..\"}[1m]))"
             + " or sum by (app) (rate(http_requests_total{namespace=\"shop\",app=~\"a|b\"}[1m])) * 0)"
             + " / sum by (app) (rate(http_requests_total{namespace=\"shop\",app=~\"a|b\"}[1m]))");
+  }
+
+  @Test
+  void aTracedRenderingSaysWhereEachValueLandedAndMapsBackToTheTemplate() throws Exception {
+    QueryTemplate t = QueryTemplate.parse("x{d=\"{{deployment}}\"}[{{window}}] + y");
+    QueryTemplate.Rendered r = t.renderTraced(VALUES, List.of());
+    assertThat(r.query()).isEqualTo("x{d=\"checkout\"}[1m] + y");
+    assertThat(r.filled()).extracting(QueryTemplate.Rendered.Filled::placeholder).containsExactly("deployment",
+        "window");
+    assertThat(r.templateOffset(2)).isEqualTo(2); // before any value
+    assertThat(r.templateOffset(7)).isEqualTo(5); // inside "checkout": where {{deployment}} starts
+    assertThat(r.templateOffset(17)).isEqualTo(22); // inside "1m": where {{window}} starts
+    assertThat(r.templateOffset(18)).isEqualTo(32); // the "]" after it
+    assertThat(r.templateOffset(22)).isEqualTo(36); // the "y"
+    assertThat(r.filledAt(16).placeholder()).isEqualTo("window");
+    assertThat(r.filledAt(15)).isNull();
   }
 }

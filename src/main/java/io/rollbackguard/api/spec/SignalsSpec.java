@@ -34,8 +34,11 @@ public class SignalsSpec {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class CustomSignalSpec {
+    /** What a custom signal's name may be; the CRD refuses others. */
+    public static final String NAME_PATTERN = "^[A-Za-z][A-Za-z0-9_.-]*$";
+
     @Required
-    @Pattern("^[A-Za-z][A-Za-z0-9_.-]*$")
+    @Pattern(NAME_PATTERN)
     public String name;
     @Required public String query;
   }

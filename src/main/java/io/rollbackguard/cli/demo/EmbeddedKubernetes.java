@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
@@ -137,6 +138,15 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     return dispatcher.goneServed.get();
   }
 
+  /**
+   * Before the next request that matches is served, applies a JSON merge patch to the object at {@code path}: a
+   * concurrent writer that got there first, so a write carrying the resourceVersion it read meets a genuine 409.
+   * (Applied to the store in the server's own thread: a request from here to the server would wait on itself.)
+   */
+  public void patchBefore(Predicate<Request> which, String path, String mergePatch) {
+    dispatcher.edits.add(new Edit(which, path, mergePatch));
+  }
+
   /** Injected failures not served yet. */
   public int pendingFailures() {
     return dispatcher.failures.size();
@@ -150,10 +160,15 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   private record Failure(Predicate<Request> which, int code) {}
 
+  private record Edit(Predicate<Request> which, String path, String mergePatch) {}
+
   private static final class RecordingDispatcher extends Dispatcher {
     private final Dispatcher crud;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
+    private final List<Edit> edits = new CopyOnWriteArrayList<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     /** The operator's open watches, by socket, with the resource path each watches. */
     private final java.util.Map<WebSocket, String> operatorWatches = new ConcurrentHashMap<>();
     private final Set<String> mustRelist = ConcurrentHashMap.newKeySet();
@@ -187,6 +202,21 @@ public final class EmbeddedKubernetes implements AutoCloseable {
               + "\"status\":\"Failure\",\"reason\":\"Conflict\",\"code\":" + f.code() + ",\"message\":\"injected\"}");
         }
       }
+      for (Edit e : edits) {
+        if (e.which().test(r) && edits.remove(e)) {
+          MockResponse edited = crud.dispatch(new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.PATCH,
+              e.path(), Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+              new io.fabric8.mockwebserver.http.Buffer().writeUtf8(e.mergePatch())));
+          if (edited.code() >= 300) {
+            throw new IllegalStateException("the injected concurrent edit of " + e.path() + " failed: " + edited.code());
+          }
+          break; // one edit per request: the next one waits for the next request that matches
+        }
+      }
+      if ("PUT".equals(r.method()) && stale(request)) {
+        return status(409, "Conflict", "Operation cannot be fulfilled: the object has been modified; please apply your"
+            + " changes to the latest version and try again");
+      }
       boolean operatorWatch = r.fromOperator() && "GET".equals(r.method()) && r.path().contains("watch=true");
       if (!operatorWatch) {
         return crud.dispatch(request);
@@ -202,6 +232,34 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       MockResponse response = crud.dispatch(request);
       WebSocketListener watch = response.getWebSocketListener();
       return watch == null ? response : response.withWebSocketUpgrade(new TrackedWatch(watch, resource));
+    }
+
+    /**
+     * Whether an update carries a resourceVersion other than the stored one. An API server refuses such a write with
+     * 409 (optimistic concurrency); the CRUD mock would accept it, so it is checked here, for status writes too.
+     */
+    private boolean stale(RecordedRequest request) {
+      String sent;
+      try {
+        sent = JSON.readTree(request.getBody().getBytes()).path("metadata").path("resourceVersion").asText("");
+      } catch (IOException | RuntimeException notJson) {
+        return false;
+      }
+      if (sent.isEmpty()) {
+        return false; // an unconditional update
+      }
+      String path = request.getPath().replaceFirst("\\?.*$", "").replaceFirst("/(status|scale)$", "");
+      MockResponse current = crud.dispatch(new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.GET,
+          path, Headers.builder().build(), new io.fabric8.mockwebserver.http.Buffer()));
+      if (current.code() != 200) {
+        return false; // the CRUD dispatcher answers a missing object itself
+      }
+      try {
+        String stored = JSON.readTree(current.getBody().readUtf8()).path("metadata").path("resourceVersion").asText("");
+        return !stored.isEmpty() && !stored.equals(sent);
+      } catch (IOException | RuntimeException unreadable) {
+        return false;
+      }
     }
 
     private static MockResponse status(int code, String reason, String message) {
