@@ -64,6 +64,8 @@ final class ClusterConnection {
       }
     } catch (ClusterException e) {
       throw e;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ClusterException(RollbackGuard.INVALID, "kubeconfig " + file + " is not UTF-8 text", e);
     } catch (Exception e) {
       throw new ClusterException(RollbackGuard.INVALID, "kubeconfig " + file + " is invalid: " + rootMessage(e), e);
     }
@@ -76,6 +78,8 @@ final class ClusterConnection {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    // Some library exceptions carry no message: say so in plain words rather than print a class name.
+    return t.getMessage() == null || t.getMessage().isBlank() ? "no detail given (run with --verbose for the trace)"
+        : t.getMessage();
   }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 @Command(name = "rollback-guard", mixinStandardHelpOptions = true, version = "rollback-guard 0.1.0",
     description = "Guards Deployment rollouts and advises on rollbacks; never executes one.",
     subcommands = {RunCommand.class, DemoCommand.class, TestCommand.class, LintCommand.class,
-        RunbookCommand.class, PostmortemCommand.class,
+        RunbookCommand.class, PostmortemCommand.class, AlertsCommand.class,
         CommandLine.HelpCommand.class})
 public final class RollbackGuard {
   public static final int OK = 0;
@@ -44,7 +44,8 @@ public final class RollbackGuard {
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       boolean verbose = parsed.hasMatchedOption("--verbose")
           || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
-      line.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      line.getErr().println("error: " + (e.getMessage() == null || e.getMessage().isBlank()
+          ? "unexpected internal error; run again with --verbose for the details" : e.getMessage()));
       if (verbose) {
         e.printStackTrace(line.getErr());
       }

@@ -1,6 +1,7 @@
 package io.rollbackguard.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.rollbackguard.notify.Notifier;
 import io.rollbackguard.operator.OperatorSettings;
 import io.rollbackguard.operator.RollbackGuardOperator;
 import java.io.PrintWriter;
@@ -53,6 +54,15 @@ final class RunCommand implements Callable<Integer> {
       description = "Act without a Lease: for a single local run only, never with two replicas.")
   boolean noLeaderElection;
 
+  @Option(names = "--alertmanager-url", paramLabel = "URL",
+      description = "Alertmanager to post recommendations to as alerts (repeatable: every one of an HA pair;"
+          + " default: ALERTMANAGER_URL, comma-separated).")
+  List<String> alertmanagerUrls = List.of();
+
+  @Option(names = "--alertmanager-token-file", paramLabel = "FILE",
+      description = "A bearer token for Alertmanager, read again at each post (a rotated token is used at once).")
+  Path alertmanagerTokenFile;
+
   @Option(names = "--port", defaultValue = "8080", description = "Port of /metrics, /healthz and /readyz (default: 8080).")
   int port;
 
@@ -90,6 +100,24 @@ final class RunCommand implements Callable<Integer> {
         return RollbackGuard.INVALID;
       }
     }
+    List<String> alertmanagers = alertmanagerUrls.isEmpty()
+        ? List.of(env.getOrDefault("ALERTMANAGER_URL", "").split(",")) : alertmanagerUrls;
+    alertmanagers = alertmanagers.stream().map(String::trim).filter(u -> !u.isEmpty()).toList();
+    for (String am : alertmanagers) {
+      if (!am.matches("https?://[^\\s/]+(/\\S*)?")) {
+        err.println("error: the Alertmanager URL '" + am + "' is not an http(s) URL (from "
+            + (alertmanagerUrls.isEmpty() ? "ALERTMANAGER_URL" : "--alertmanager-url") + ")");
+        return RollbackGuard.INVALID;
+      }
+    }
+    if (alertmanagerTokenFile != null && !java.nio.file.Files.isReadable(alertmanagerTokenFile)) {
+      err.println("error: --alertmanager-token-file " + alertmanagerTokenFile + ": cannot read it");
+      return RollbackGuard.INVALID;
+    }
+    if (alertmanagerTokenFile != null && alertmanagers.isEmpty()) {
+      err.println("error: --alertmanager-token-file needs --alertmanager-url (or ALERTMANAGER_URL)");
+      return RollbackGuard.INVALID;
+    }
     Set<String> watched = new LinkedHashSet<>(namespaces);
     KubernetesClient client;
     try {
@@ -100,10 +128,12 @@ final class RunCommand implements Callable<Integer> {
     }
     try (client; RollbackGuardOperator operator = RollbackGuardOperator.start(client,
         new OperatorSettings(watched, url == null || url.isBlank() ? null : url, allow, port, defaultQueries)
-            .withLeaderElection(noLeaderElection ? null : election()),
+            .withLeaderElection(noLeaderElection ? null : election())
+            .withAlertmanager(Notifier.Settings.of(alertmanagers, alertmanagerTokenFile)),
         Clock.systemUTC())) {
       spec.commandLine().getOut().println("rollback-guard: watching " + (watched.isEmpty() ? "all namespaces" : watched)
-          + " on " + client.getMasterUrl() + "; metrics and health on :" + operator.healthPort());
+          + " on " + client.getMasterUrl() + "; metrics and health on :" + operator.healthPort()
+          + (alertmanagers.isEmpty() ? "" : "; alerts to " + String.join(", ", alertmanagers)));
       spec.commandLine().getOut().flush();
       awaitShutdown();
       return RollbackGuard.OK;

@@ -94,8 +94,12 @@ final class MetricSampler implements AutoCloseable {
   /** Runs first in every fire: a test hook that can wedge the sampler, to see /healthz notice. */
   volatile Runnable beforeFire = () -> { };
 
+  private final OperatorMetrics metrics;
+
   /** @param wake called with (namespace, deployment) when readings for it arrived */
-  MetricSampler(PolicyCatalog catalog, Clock clock, BiConsumer<String, String> wake, Liveness liveness) {
+  MetricSampler(PolicyCatalog catalog, Clock clock, BiConsumer<String, String> wake, Liveness liveness,
+      OperatorMetrics metrics) {
+    this.metrics = metrics;
     this.catalog = catalog;
     this.clock = clock;
     this.wake = wake;
@@ -374,8 +378,11 @@ final class MetricSampler implements AutoCloseable {
       order.add(signal);
       int sent = PrometheusSignals.perDeployment(compiled.queries(), signal) ? targets.size() : 1;
       requests.addAndGet(sent);
+      String policy = p.key.substring(p.namespace.length() + 1);
       futures.add(queries.submit(() -> PrometheusSignals.sampleSignal(compiled.queries(), signal, client,
-          p.namespace, targets, at, stale, deadline)));
+          p.namespace, targets, at, stale, deadline, (r, nanos) -> metrics.queried(p.namespace, policy, signal,
+              r.ok() ? OperatorMetrics.Outcome.ok : r.timedOut() ? OperatorMetrics.Outcome.timeout
+                  : OperatorMetrics.Outcome.error, nanos))));
     }
     for (int i = 0; i < futures.size(); i++) {
       String signal = order.get(i);

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * @param defaultQueries operator-wide queries of the built-in signals, for policies that name none
  * @param counterWriteMillis a verdict whose decision did not change is written at most once per max(interval, this)
  * @param leaderElection null for none (a local run, the demo); else the Lease that decides which replica acts
+ * @param alertmanager where recommendations are posted as alerts; no URL for none
  */
 public record OperatorSettings(Set<String> namespaces, String prometheusUrl, Pattern prometheusUrlAllow, int port,
-    Map<String, String> defaultQueries, long counterWriteMillis, LeaderElection leaderElection) {
+    Map<String, String> defaultQueries, long counterWriteMillis, LeaderElection leaderElection,
+    io.rollbackguard.notify.Notifier.Settings alertmanager) {
   /**
    * Kubernetes' usual timings: lease 15 s, renew 10 s, retry 2 s.
    *
@@ -39,11 +41,13 @@ public record OperatorSettings(Set<String> namespaces, String prometheusUrl, Pat
   public OperatorSettings {
     namespaces = namespaces == null ? Set.of() : Set.copyOf(namespaces);
     defaultQueries = defaultQueries == null ? Map.of() : Map.copyOf(defaultQueries);
+    alertmanager = alertmanager == null ? io.rollbackguard.notify.Notifier.Settings.of(java.util.List.of(), null)
+        : alertmanager;
   }
 
   public OperatorSettings(Set<String> namespaces, String prometheusUrl, Pattern prometheusUrlAllow, int port,
       Map<String, String> defaultQueries) {
-    this(namespaces, prometheusUrl, prometheusUrlAllow, port, defaultQueries, COUNTER_WRITE_MILLIS, null);
+    this(namespaces, prometheusUrl, prometheusUrlAllow, port, defaultQueries, COUNTER_WRITE_MILLIS, null, null);
   }
 
   public OperatorSettings(Set<String> namespaces, String prometheusUrl, Pattern prometheusUrlAllow, int port) {
@@ -53,12 +57,18 @@ public record OperatorSettings(Set<String> namespaces, String prometheusUrl, Pat
   /** The same settings, with counters written as often as {@code millis} allows (tests that watch them). */
   public OperatorSettings withCounterWriteMillis(long millis) {
     return new OperatorSettings(namespaces, prometheusUrl, prometheusUrlAllow, port, defaultQueries, millis,
-        leaderElection);
+        leaderElection, alertmanager);
   }
 
   /** The same settings, with leader election on the given Lease (null: off). */
   public OperatorSettings withLeaderElection(LeaderElection election) {
     return new OperatorSettings(namespaces, prometheusUrl, prometheusUrlAllow, port, defaultQueries,
-        counterWriteMillis, election);
+        counterWriteMillis, election, alertmanager);
+  }
+
+  /** The same settings, posting recommendations as alerts to the given Alertmanagers. */
+  public OperatorSettings withAlertmanager(io.rollbackguard.notify.Notifier.Settings settings) {
+    return new OperatorSettings(namespaces, prometheusUrl, prometheusUrlAllow, port, defaultQueries,
+        counterWriteMillis, leaderElection, settings);
   }
 }

@@ -15,6 +15,7 @@ import io.rollbackguard.verdict.Phase;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -74,10 +75,37 @@ final class PolicyStatusAssembler {
   }
 
   static RollbackPolicyStatus assemble(RollbackPolicyStatus previous, List<RolloutVerdict> verdicts, Context c) {
+    return assemble(previous, verdicts, byPhaseAndAction(verdicts), c);
+  }
+
+  /**
+   * The guarded verdicts with a phase, counted by phase and then action (None when there is none): the summary's
+   * {@code phases} and {@code actions}, and the {@code rollbackguard_verdicts} gauge.
+   */
+  static Map<String, Map<String, Integer>> byPhaseAndAction(List<RolloutVerdict> verdicts) {
+    Map<String, Map<String, Integer>> counts = new TreeMap<>();
+    for (RolloutVerdict v : verdicts) {
+      RolloutVerdictStatus d = v.getStatus();
+      if (d == null || d.phase == null || Boolean.FALSE.equals(d.guarded)) {
+        continue;
+      }
+      counts.computeIfAbsent(d.phase.name(), p -> new TreeMap<>())
+          .merge((d.action == null ? Action.None : d.action).name(), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** @param byPhaseAndAction {@link #byPhaseAndAction} of {@code verdicts} */
+  static RollbackPolicyStatus assemble(RollbackPolicyStatus previous, List<RolloutVerdict> verdicts,
+      Map<String, Map<String, Integer>> byPhaseAndAction, Context c) {
     RollbackPolicyStatus s = new RollbackPolicyStatus();
     s.observedGeneration = c.generation();
     s.phases = new TreeMap<>();
     s.actions = new TreeMap<>();
+    byPhaseAndAction.forEach((phase, actions) -> actions.forEach((action, n) -> {
+      s.phases.merge(phase, n, Integer::sum);
+      s.actions.merge(action, n, Integer::sum);
+    }));
     List<RolloutVerdict> withAction = new ArrayList<>();
     List<RolloutVerdict> observing = new ArrayList<>();
     int guarded = 0;
@@ -91,10 +119,6 @@ final class PolicyStatusAssembler {
       }
       if (d == null || d.phase == null) {
         continue;
-      }
-      if (isGuarded) {
-        s.phases.merge(d.phase.name(), 1, Integer::sum);
-        s.actions.merge((d.action == null ? Action.None : d.action).name(), 1, Integer::sum);
       }
       if (d.phase == Phase.Stable) {
         stable++;

@@ -30,22 +30,26 @@ public final class RollbackGuardOperator implements AutoCloseable {
   private final PolicyCatalog catalog;
   private final MetricSampler sampler;
   private final RecommendationGauges gauges;
+  private final OperatorMetrics metrics;
   private final StatusRecorder<RolloutVerdict, io.rollbackguard.api.status.RolloutVerdictStatus> verdictStatus;
   private volatile boolean started;
   private final AtomicBoolean leading;
   private final Liveness liveness;
+  private final io.rollbackguard.notify.Notifier notifier;
 
   private RollbackGuardOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     catalog = new PolicyCatalog(settings);
     Wakeups wakeups = new Wakeups();
     liveness = new Liveness(clock);
-    sampler = new MetricSampler(catalog, clock, wakeups::wake, liveness);
+    metrics = new OperatorMetrics(registry);
+    sampler = new MetricSampler(catalog, clock, wakeups::wake, liveness, metrics);
     gauges = new RecommendationGauges(registry);
     leading = new AtomicBoolean(settings.leaderElection() == null);
     Gauge.builder("rollbackguard_leader", () -> leading.get() ? 1 : 0)
         .description("1 while this replica leads (reconciles, samples, writes, exports recommendations), else 0")
         .register(registry);
+    notifier = new io.rollbackguard.notify.Notifier(settings.alertmanager(), clock, registry, leading.get());
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           // The Fabric8 mock server has no server-side apply; status is written by StatusRecorder anyway.
@@ -65,7 +69,10 @@ public final class RollbackGuardOperator implements AutoCloseable {
             .withRetryPeriod(election.retry())
             // Exiting is ours to decide: a replica that loses its Lease exits, one that is shutting down does not.
             .withExitOnStopLeading(false)
-            .withLeaderCallbacks(new LeaderCallbacks(() -> leading.set(true),
+            .withLeaderCallbacks(new LeaderCallbacks(() -> {
+              leading.set(true);
+              notifier.startActing();
+            },
                 () -> stopActing(election.exitOnStopLeading()), leader -> { }))
             .build());
       }
@@ -74,9 +81,10 @@ public final class RollbackGuardOperator implements AutoCloseable {
     verdictStatus = new StatusRecorder<>(client, RolloutVerdict.class, RolloutVerdict::new);
     RollbackPolicyReconciler policies = new RollbackPolicyReconciler(client, clock, catalog,
         new PrometheusConnections(client, settings.prometheusUrl(), clock),
-        new StatusRecorder<>(client, RollbackPolicy.class, RollbackPolicy::new), events, gauges, sampler);
+        new StatusRecorder<>(client, RollbackPolicy.class, RollbackPolicy::new), events, gauges, sampler, metrics);
     VerdictReconciler verdicts = new VerdictReconciler(client, clock, catalog, sampler, verdictStatus, events,
-        gauges, wakeups, settings.counterWriteMillis(), liveness);
+        gauges, wakeups, settings.counterWriteMillis(), liveness, new RecommendationAlerts(notifier, registry),
+        metrics);
     java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?>> scope =
         c -> {
           if (settings.namespaces().isEmpty()) {
@@ -115,6 +123,8 @@ public final class RollbackGuardOperator implements AutoCloseable {
     leading.set(false);
     sampler.retainOnly(java.util.Set.of());
     gauges.retainPolicies(java.util.Set.of());
+    notifier.stopActing();
+    metrics.retainPolicies(java.util.Set.of());
     liveness.forgetAll();
     if (exit && started) {
       // Lost the Lease while running: stop at once, so that no write of this replica overlaps the new leader's; the
@@ -153,7 +163,8 @@ public final class RollbackGuardOperator implements AutoCloseable {
   /** Sizes of the per-policy and per-target maps, for tests that check they are pruned. */
   public Map<String, Integer> trackedState() {
     return Map.of("policies", catalog.size(), "sampledTargets", sampler.trackedTargets(),
-        "gauges", gauges.size(), "verdictStatuses", verdictStatus.tracked());
+        "gauges", gauges.size(), "operatorMetrics", metrics.size(), "verdictStatuses", verdictStatus.tracked(),
+        "alerts", notifier.tracked());
   }
 
   public PrometheusMeterRegistry registry() {
@@ -173,6 +184,7 @@ public final class RollbackGuardOperator implements AutoCloseable {
     started = false; // from here on, losing the Lease is the shutdown's doing: no exit
     operator.stop();
     sampler.close();
+    notifier.close();
     if (health != null) {
       health.close();
     }

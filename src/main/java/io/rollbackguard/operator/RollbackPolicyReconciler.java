@@ -62,6 +62,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
   private final EventRecorder eventRecorder;
   private final RecommendationGauges gauges;
   private final MetricSampler sampler;
+  private final OperatorMetrics metrics;
 
   /** Per policy, when its summary was last assembled and the gap to wait before the next one. */
   private final java.util.Map<String, Assembled> assembledAt = new java.util.concurrent.ConcurrentHashMap<>();
@@ -72,7 +73,8 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
 
   RollbackPolicyReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog,
       PrometheusConnections prometheus, StatusRecorder<RollbackPolicy, RollbackPolicyStatus> statusRecorder,
-      EventRecorder eventRecorder, RecommendationGauges gauges, MetricSampler sampler) {
+      EventRecorder eventRecorder, RecommendationGauges gauges, MetricSampler sampler, OperatorMetrics metrics) {
+    this.metrics = metrics;
     this.client = client;
     this.clock = clock;
     this.catalog = catalog;
@@ -146,6 +148,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     catalog.retainOnly(existing);
     sampler.retainOnly(existing);
     gauges.retainPolicies(existing);
+    metrics.retainPolicies(existing);
     statusRecorder.retainOnly(existing);
 
     CompiledPolicy compiled = catalog.compiled(policy);
@@ -180,7 +183,9 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     MetricSampler.PolicyMetricsNote note = sampler.note(key);
     String metricsProblem = connection != null && connection.unavailable() != null ? connection.unavailable()
         : note != null ? note.problem() : null;
-    RollbackPolicyStatus status = PolicyStatusAssembler.assemble(recorded, guardedVerdicts,
+    Map<String, Map<String, Integer>> counts = PolicyStatusAssembler.byPhaseAndAction(guardedVerdicts);
+    metrics.verdicts(namespace, name, counts);
+    RollbackPolicyStatus status = PolicyStatusAssembler.assemble(recorded, guardedVerdicts, counts,
         new PolicyStatusAssembler.Context(namespace, generation, compiled.policy().metricsConfigured(),
             compiled.policy().usedMetricSignals(), metricsProblem, conflicts, now, compiled.warningsText()));
     if (policy.getSpec().suspended()) {

@@ -77,6 +77,8 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   /** Counters and latest values alone are written at most this often (or once per interval, if longer). */
   private final long counterWriteMillis;
   private final Liveness liveness;
+  private final RecommendationAlerts alerts;
+  private final OperatorMetrics operatorMetrics;
 
   private InformerEventSource<Deployment, RolloutVerdict> deployments;
   private InformerEventSource<ReplicaSet, RolloutVerdict> replicaSets;
@@ -85,7 +87,10 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
 
   VerdictReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog, MetricSampler sampler,
       StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder, EventRecorder eventRecorder,
-      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness) {
+      RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness,
+      RecommendationAlerts alerts, OperatorMetrics metrics) {
+    this.alerts = alerts;
+    this.operatorMetrics = metrics;
     this.counterWriteMillis = counterWriteMillis;
     this.liveness = liveness;
     this.client = client;
@@ -243,15 +248,21 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     boolean decisionChanged = DecisionKey.changed(recorded, r.status());
     boolean written = statusRecorder.record(verdict, r.status(), decisionChanged,
         Math.max(p.intervalMillis(), counterWriteMillis), now);
+    EvaluationState state = r.state();
+    // Counted once the decision is recorded (written or held), before its Events: a retry starts from it.
+    operatorMetrics.recommended(namespace, policyName, r.added(), r.status().action);
+    operatorMetrics.samples(namespace, policyName, recorded == null ? null : recorded.evaluation, state,
+        p.metricsConfigured() ? p.usedMetricSignals() : Set.of());
     if (written || !r.added().isEmpty()) {
       for (TimelineEntry e : r.added()) {
         eventRecorder.record(deployment, verdict, r.status().revision, e);
       }
     }
     gauges.set(namespace, policyName, name, r.status().action);
-    EvaluationState state = r.state();
+    alerts.recorded(namespace, policyName, name, compiled.notifications(), r.status(), r.added(), now);
     Long wakeUp = null;
     if (state != null && state.windowOpen()) {
+      operatorMetrics.observing(namespace, name, policyName, state.revision, state.rolloutStartedAt);
       long next = MetricSampler.nextNeeded(p, state);
       if (p.metricsConfigured()) {
         sampler.track(policyKey, new MetricSampler.Target(name, state.revision, hash, next,
@@ -263,6 +274,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       }
     } else {
       sampler.untrack(policyKey, name);
+      operatorMetrics.notObserving(namespace, name);
     }
     Long decideBy = r.verdict() == null ? null : r.verdict().decideBy();
     if (decideBy != null && decideBy > now && (wakeUp == null || decideBy < wakeUp)) {
@@ -324,6 +336,11 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       RolloutVerdictStatus recorded) {
     String name = verdict.getMetadata().getName();
     sampler.untrack(nsKey(verdict.getMetadata().getNamespace(), policyOf(verdict)), name);
+    operatorMetrics.notObserving(verdict.getMetadata().getNamespace(), name);
+    if (policies.get(new ResourceID(policyOf(verdict), verdict.getMetadata().getNamespace())).isEmpty()) {
+      // its policy was deleted: no reconcile of that policy will drop the policy's series
+      operatorMetrics.forgetPolicy(verdict.getMetadata().getNamespace(), policyOf(verdict));
+    }
     boolean latched = recorded != null && recorded.action != null && recorded.action.isRollback();
     Long revision = RolloutReader.read(deployment, List.of()).revision();
     String dismissed = deployment.getMetadata().getAnnotations() == null ? null
@@ -391,6 +408,8 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     liveness.met(due(namespace, name));
     sampler.untrack(nsKey(namespace, policyOf(verdict)), name);
     gauges.remove(namespace, name);
+    alerts.gone(namespace, name);
+    operatorMetrics.notObserving(namespace, name);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.rollbackguard.policy;
 
+import io.rollbackguard.notify.NotificationRules;
 import io.rollbackguard.procedure.ProcedureOptions;
 import io.rollbackguard.signals.MetricQueries;
 import io.rollbackguard.verdict.Policy;
@@ -14,9 +15,10 @@ import java.util.stream.Collectors;
  * @param queries the metric signals' queries; empty for a Kubernetes-only policy, null when there are problems
  * @param warnings what is allowed but surely not meant, e.g. a default criterion that cannot fire within the window;
  *     a policy with warnings and no problems is valid
+ * @param notifications which verdicts notify Alertmanager and with what labels; null when there are problems
  */
 public record CompiledPolicy(Policy policy, ProcedureOptions procedure, MetricQueries queries,
-    List<PolicyProblem> problems, List<PolicyProblem> warnings) {
+    List<PolicyProblem> problems, List<PolicyProblem> warnings, NotificationRules notifications) {
   public CompiledPolicy {
     problems = List.copyOf(problems);
     warnings = List.copyOf(warnings);
@@ -28,7 +30,7 @@ public record CompiledPolicy(Policy policy, ProcedureOptions procedure, MetricQu
 
   /** An invalid policy still says what else it would warn about, so that one lint run shows both. */
   public static CompiledPolicy invalid(List<PolicyProblem> problems, List<PolicyProblem> warnings) {
-    return new CompiledPolicy(null, null, null, problems, warnings);
+    return new CompiledPolicy(null, null, null, problems, warnings, null);
   }
 
   public boolean valid() {

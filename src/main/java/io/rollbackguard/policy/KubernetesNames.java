@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
  * The name and label syntax the Kubernetes API server enforces, as k8s.io/apimachinery/pkg/util/validation defines
  * it. Each method returns why the value would be refused, in the user's terms, or null when it is valid.
  */
-final class KubernetesNames {
+public final class KubernetesNames {
   private static final String LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
   private static final Pattern DNS1123_LABEL = Pattern.compile(LABEL);
   private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
@@ -32,7 +32,7 @@ final class KubernetesNames {
   }
 
   /** validation.IsDNS1123Label: namespace names (ValidateNamespaceName). */
-  static String label(String what, String value) {
+  public static String label(String what, String value) {
     if (value.length() > 63) {
       return what + " is too long: at most 63 characters, got " + value.length();
     }
@@ -47,7 +47,7 @@ final class KubernetesNames {
    * validation.IsQualifiedName: label keys (metav1validation.ValidateLabelName), an optional DNS-subdomain prefix
    * and '/', then a name of at most 63 characters.
    */
-  static String labelKey(String key) {
+  public static String labelKey(String key) {
     String[] parts = key.split("/", -1);
     if (parts.length > 2) {
       return "'" + key + "' is not a valid label key: at most one '/', between a DNS prefix and the name (e.g."
@@ -80,7 +80,7 @@ final class KubernetesNames {
   }
 
   /** validation.IsValidLabelValue: at most 63 characters, possibly empty. */
-  static String labelValue(String value) {
+  public static String labelValue(String value) {
     if (value.length() > 63) {
       return "label value '" + value + "' is too long: at most 63 characters, got " + value.length();
     }

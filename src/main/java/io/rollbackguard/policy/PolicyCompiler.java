@@ -11,6 +11,7 @@ import io.rollbackguard.api.spec.RollbackPolicySpec;
 import io.rollbackguard.api.spec.SignalsSpec;
 import io.rollbackguard.api.spec.TierSpec;
 import io.rollbackguard.api.spec.TiersSpec;
+import io.rollbackguard.notify.NotificationRules;
 import io.rollbackguard.policy.DefaultCriteria.Default;
 import io.rollbackguard.procedure.ProcedureOptions;
 import io.rollbackguard.signals.MetricQueries;
@@ -144,6 +145,7 @@ public final class PolicyCompiler {
     }
     SpecChecks.tierOrder(criteria, decideWithin, problems);
     ProcedureOptions procedure = SpecChecks.procedure(spec.procedure, problems);
+    NotificationRules notifications = SpecChecks.notifications(spec.notifications, problems);
 
     if (!metrics) {
       criteria.removeIf(c -> !c.condition());
@@ -166,7 +168,7 @@ public final class PolicyCompiler {
     Policy policy = new Policy(initialDelay, window, interval, minRequestRate,
         obs.onNoData == ObservationSpec.OnNoData.Ignore, metrics, criteria, decideWithin, used,
         !procedure.featureFlags().isEmpty());
-    return new CompiledPolicy(policy, procedure, queries, List.of(), warnings);
+    return new CompiledPolicy(policy, procedure, queries, List.of(), warnings, notifications);
   }
 
   private static void checkTiming(long initialDelay, long window, long interval, Problems problems) {

@@ -1,6 +1,10 @@
 package io.rollbackguard.policy;
 
+import io.rollbackguard.api.spec.NotificationsSpec;
 import io.rollbackguard.api.spec.PrometheusSpec;
+import io.rollbackguard.notify.AlertLabels;
+import io.rollbackguard.notify.NotificationRules;
+import io.rollbackguard.verdict.Action;
 import io.rollbackguard.api.spec.ProcedureSpec;
 import io.rollbackguard.policy.PolicyCompiler.Problems;
 import io.rollbackguard.procedure.ProcedureOptions;
@@ -129,6 +133,30 @@ final class SpecChecks {
       database = new ProcedureOptions.Database(db.engine, reversible, db.migrateDownCommand, db.restoreCommand);
     }
     return new ProcedureOptions(flags, database, extra);
+  }
+
+  static final int MAX_LABELS = 16;
+  static final int MAX_LABEL_VALUE = 256;
+
+  /** A policy's notification labels add to the built-in ones, which stay what routing relies on. */
+  static NotificationRules notifications(NotificationsSpec spec, Problems problems) {
+    if (spec == null) {
+      return NotificationRules.DEFAULT;
+    }
+    Map<String, String> labels = spec.labels == null ? Map.of() : spec.labels;
+    if (labels.size() > MAX_LABELS) {
+      problems.add("spec.notifications.labels", "at most " + MAX_LABELS + " labels, got " + labels.size());
+    }
+    labels.forEach((name, value) -> {
+      problems.addIfAny("spec.notifications.labels." + name, AlertLabels.problem(name));
+      if (value == null || value.isBlank()) {
+        problems.add("spec.notifications.labels." + name, "must not be empty (Alertmanager drops empty labels)");
+      } else if (value.length() > MAX_LABEL_VALUE) {
+        problems.add("spec.notifications.labels." + name, "at most " + MAX_LABEL_VALUE + " characters");
+      }
+    });
+    Action min = spec.minAction == null ? NotificationRules.DEFAULT.minAction() : Action.valueOf(spec.minAction.name());
+    return new NotificationRules(min, labels);
   }
 
   private static boolean isBlank(String s) {

@@ -77,7 +77,7 @@ public final class PrometheusClient {
     if (deadlineAtMillis != Long.MAX_VALUE) {
       long left = deadlineAtMillis - System.currentTimeMillis();
       if (left <= 0) {
-        return PrometheusResponse.failed("query failed: the sampling deadline passed before it was sent");
+        return PrometheusResponse.timedOut("query failed: the sampling deadline passed before it was sent");
       }
       if (left < budgetMillis) {
         budgetMillis = left;
@@ -136,9 +136,9 @@ public final class PrometheusClient {
 
   private PrometheusResponse expired(boolean headersArrived, boolean shared) {
     if (shared) {
-      return PrometheusResponse.failed("query failed: no complete answer before the sampling deadline");
+      return PrometheusResponse.timedOut("query failed: no complete answer before the sampling deadline");
     }
-    return PrometheusResponse.failed(headersArrived
+    return PrometheusResponse.timedOut(headersArrived
         ? "query failed: no complete answer within " + timeout.toMillis() + "ms"
         : "query failed: timed out after " + timeout.toMillis() + "ms");
   }

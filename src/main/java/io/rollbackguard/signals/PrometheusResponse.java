@@ -12,15 +12,24 @@ import java.util.TreeMap;
  * An answer of Prometheus's instant-query API ({@code /api/v1/query}), or why there is none. Nothing of the body
  * beyond a short, sanitised reason ever leaves this class: it ends up in status.
  */
-public record PrometheusResponse(List<Sample> samples, String failure) {
+public record PrometheusResponse(List<Sample> samples, String failure, boolean timedOut) {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_REASON = 160;
+
+  public PrometheusResponse(List<Sample> samples, String failure) {
+    this(samples, failure, false);
+  }
 
   /** One series' value; {@code labels} is empty for a scalar. */
   public record Sample(Map<String, String> labels, double value, long timestampMillis) {}
 
   public static PrometheusResponse failed(String reason) {
     return new PrometheusResponse(List.of(), sanitise(reason));
+  }
+
+  /** No (complete) answer in time: a failure the operator's query-duration histogram tells apart. */
+  public static PrometheusResponse timedOut(String reason) {
+    return new PrometheusResponse(List.of(), sanitise(reason), true);
   }
 
   public boolean ok() {

@@ -43,13 +43,27 @@ public final class PrometheusSignals {
   public static Map<String, MetricReading> sampleSignal(MetricQueries queries, String signal,
       PrometheusClient prometheus, String namespace, List<Target> targets, long at, long staleAfterMillis,
       long deadlineAtMillis) {
+    return sampleSignal(queries, signal, prometheus, namespace, targets, at, staleAfterMillis, deadlineAtMillis,
+        (r, nanos) -> { });
+  }
+
+  /** Told of every query sent: its answer (or failure) and how long it took. */
+  public interface QueryObserver {
+    void answered(PrometheusResponse response, long nanos);
+  }
+
+  /** As above, telling {@code observer} of each query sent. */
+  public static Map<String, MetricReading> sampleSignal(MetricQueries queries, String signal,
+      PrometheusClient prometheus, String namespace, List<Target> targets, long at, long staleAfterMillis,
+      long deadlineAtMillis, QueryObserver observer) {
     QueryTemplate template = queries.bySignal().get(signal);
     Map<String, MetricReading> out = new HashMap<>();
     List<String> names = targets.stream().map(Target::name).toList();
     if (template.perDeployment()) {
       for (Target t : targets) {
         Map<String, String> values = values(namespace, queries.rateWindow(), t);
-        out.put(t.name(), one(prometheus, template, values, names, at, staleAfterMillis, deadlineAtMillis));
+        out.put(t.name(), one(prometheus, template, values, names, at, staleAfterMillis, deadlineAtMillis,
+            observer));
       }
       return out;
     }
@@ -61,7 +75,7 @@ public final class PrometheusSignals {
       targets.forEach(t -> out.put(t.name(), inconclusive(ex.getMessage(), null)));
       return out;
     }
-    PrometheusResponse r = prometheus.query(query, at, deadlineAtMillis);
+    PrometheusResponse r = timed(prometheus, query, at, deadlineAtMillis, observer);
     for (Target t : targets) {
       // The evidence names the target alone: the same query for it, short however many Deployments are selected.
       String evidence = template.grouped() ? display(template, values, t.name(), query) : query;
@@ -96,14 +110,14 @@ public final class PrometheusSignals {
   }
 
   private static MetricReading one(PrometheusClient prometheus, QueryTemplate template, Map<String, String> values,
-      List<String> names, long at, long staleAfterMillis, long deadlineAtMillis) {
+      List<String> names, long at, long staleAfterMillis, long deadlineAtMillis, QueryObserver observer) {
     String query;
     try {
       query = template.render(values, names);
     } catch (QueryTemplate.TemplateException ex) {
       return inconclusive(ex.getMessage(), null);
     }
-    PrometheusResponse r = prometheus.query(query, at, deadlineAtMillis);
+    PrometheusResponse r = timed(prometheus, query, at, deadlineAtMillis, observer);
     if (!r.ok()) {
       return inconclusive(r.failure(), query);
     }
@@ -112,6 +126,14 @@ public final class PrometheusSignals {
     }
     return r.samples().isEmpty() ? inconclusive("no data: empty result", query)
         : reading(r.samples().get(0), query, at, staleAfterMillis);
+  }
+
+  private static PrometheusResponse timed(PrometheusClient prometheus, String query, long at, long deadlineAtMillis,
+      QueryObserver observer) {
+    long started = System.nanoTime();
+    PrometheusResponse r = prometheus.query(query, at, deadlineAtMillis);
+    observer.answered(r, System.nanoTime() - started);
+    return r;
   }
 
   /** The target's value in a policy-wide result: its own series (by label), or the only series there is. */

@@ -172,6 +172,20 @@ public final class QueryTemplate {
 
   /** As {@link #render}, recording where each value landed. */
   public Rendered renderTraced(Map<String, String> values, List<String> deployments) throws TemplateException {
+    return renderTraced(values, deployments, null);
+  }
+
+  /**
+   * The query over every Deployment that has series: {{deployments}} becomes the regex {@code .+} (unescaped), for a
+   * standing alerting rule, which has no list of selected Deployments. A template with {{deployment}},
+   * {{revision}} or {{podTemplateHash}} ({@link #perDeployment()}) needs values for them as {@link #render} does.
+   */
+  public String renderForEveryDeployment(Map<String, String> values) throws TemplateException {
+    return renderTraced(values, List.of(), ".+").query();
+  }
+
+  private Rendered renderTraced(Map<String, String> values, List<String> deployments, String everyDeployment)
+      throws TemplateException {
     StringBuilder out = new StringBuilder(text.length() + 64);
     List<Rendered.Filled> filled = new ArrayList<>();
     for (Part p : parts) {
@@ -180,7 +194,9 @@ public final class QueryTemplate {
         continue;
       }
       String raw;
-      if (DEPLOYMENTS.equals(p.placeholder())) {
+      if (DEPLOYMENTS.equals(p.placeholder()) && everyDeployment != null) {
+        raw = everyDeployment;
+      } else if (DEPLOYMENTS.equals(p.placeholder())) {
         StringBuilder alternation = new StringBuilder();
         for (String d : deployments) {
           alternation.append(alternation.length() == 0 ? "" : "|").append(regexEscape(d));

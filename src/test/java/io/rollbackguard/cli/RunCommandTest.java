@@ -34,6 +34,15 @@ class RunCommandTest {
   }
 
   @Test
+  void aKubeconfigThatIsNotUtf8ExitsTwoSayingSoInPlainWords() throws IOException {
+    Path kubeconfig = java.nio.file.Files.write(home.resolve("config"), new byte[] {'a', 'p', 'i', ':', ' ', (byte) 0xff,
+        (byte) 0xfe, '\n'});
+    CliRun r = run(Map.of(), "--kubeconfig", kubeconfig.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: kubeconfig " + kubeconfig + " is not UTF-8 text\n");
+  }
+
+  @Test
   void anUnreachableApiServerExitsThreeNamingTheAddress() throws IOException {
     Path kubeconfig = TestingKubeconfig.write(home, TestingKubeconfig.UNREACHABLE, null);
     CliRun r = run(Map.of(), "--kubeconfig", kubeconfig.toString());
@@ -62,5 +71,25 @@ class RunCommandTest {
     CliRun r = run(Map.of(), "--prometheus-url-allow", "(unclosed");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--prometheus-url-allow is not a regular expression");
+  }
+
+  @Test
+  void anAlertmanagerUrlWithoutSchemeIsAUsageErrorNamingWhereItCameFrom() {
+    CliRun flag = run(Map.of(), "--alertmanager-url", "http://am-0:9093", "--alertmanager-url", "am-1:9093");
+    assertThat(flag.exitCode()).isEqualTo(2);
+    assertThat(flag.err()).isEqualTo("error: the Alertmanager URL 'am-1:9093' is not an http(s) URL (from "
+        + "--alertmanager-url)\n");
+    CliRun env = run(Map.of("ALERTMANAGER_URL", "http://am-0:9093, am-1:9093"));
+    assertThat(env.err()).isEqualTo("error: the Alertmanager URL 'am-1:9093' is not an http(s) URL (from "
+        + "ALERTMANAGER_URL)\n");
+  }
+
+  @Test
+  void anUnreadableAlertmanagerTokenFileIsAUsageError() {
+    CliRun r = run(Map.of(), "--alertmanager-url", "http://am:9093", "--alertmanager-token-file",
+        home.resolve("missing-token").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: --alertmanager-token-file " + home.resolve("missing-token")
+        + ": cannot read it\n");
   }
 }

@@ -5,14 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A kubeconfig with one cluster, a token user and a current context, as `run`, `runbook` and `postmortem` read. */
-final class TestingKubeconfig {
+public final class TestingKubeconfig {
   /** An address nothing listens on: the API server is unreachable. */
-  static final String UNREACHABLE = "https://127.0.0.1:1";
+  public static final String UNREACHABLE = "https://127.0.0.1:1";
 
   private TestingKubeconfig() {}
 
   /** Writes {@code dir/config} pointing at {@code server}; {@code namespace} is the context's, or null for none. */
-  static Path write(Path dir, String server, String namespace) throws IOException {
+  public static Path write(Path dir, String server, String namespace) throws IOException {
     Path file = dir.resolve("config");
     Files.writeString(file, """
         apiVersion: v1

@@ -240,6 +240,36 @@ class DeployManifestsTest {
     assertThat(pod.path("volumes")).anySatisfy(v -> assertThat(v.has("emptyDir")).isTrue());
   }
 
+  /**
+   * The top-level Dockerfile is what the Deployment runs: the shaded jar on a Java 17 JRE, as the numeric non-root
+   * user the pod requires (runAsNonRoot cannot check a user name), with {@code run} as the default command. No image
+   * is built here: this reads the recipe.
+   */
+  @Test
+  void theImageRecipeRunsTheJarAsTheNonRootUserTheDeploymentRequires() throws IOException {
+    Path dockerfile = Path.of("Dockerfile");
+    assertThat(dockerfile).isRegularFile();
+    List<String> lines = Files.readAllLines(dockerfile).stream().map(String::trim)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    assertThat(lines).filteredOn(l -> l.startsWith("FROM ")).singleElement().asString()
+        .startsWith("FROM eclipse-temurin:17-jre");
+    assertThat(lines).contains("COPY target/rollback-guard.jar /app/rollback-guard.jar",
+        "ENTRYPOINT [\"java\", \"-XX:MaxRAMPercentage=75\", \"-jar\", \"/app/rollback-guard.jar\"]",
+        "CMD [\"run\"]");
+    assertThat(Files.readString(Path.of("pom.xml"))).contains("<finalName>rollback-guard</finalName>");
+    String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow().substring(5);
+    assertThat(user).as("a numeric uid:gid").matches("[1-9][0-9]*:[0-9]+");
+    long uid = Long.parseLong(user.split(":")[0]);
+    JsonNode container = operatorContainer();
+    assertThat(container.path("securityContext").path("runAsUser").asLong()).isEqualTo(uid);
+    assertThat(container.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+    assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(operatorPod().path("securityContext").path("runAsUser").asLong()).isEqualTo(uid);
+    assertThat(strings(container.path("args")).get(0)).as("the image's entrypoint takes a command").isEqualTo("run");
+    assertThat(Files.readString(DEPLOY.resolve("deployment.yaml"))).as("deploy/ points at the recipe")
+        .contains("Dockerfile");
+  }
+
   @Test
   void theOperatorHasRequestsAndLimits() {
     for (JsonNode container : containers()) {

@@ -19,11 +19,7 @@ import org.junit.jupiter.api.Test;
 class ApiServerFaultsIT {
   @Test
   void aBurstOf5xxOnStatusWritesAndEventsDuringARolloutIsCaughtUpWithoutADuplicateEvent() {
-    try (OperatorHarness h = new OperatorHarness().startOperator()) {
-      h.createPolicy("checkout", "checkout", FAST);
-      h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
-      await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
-          d -> d != null && d.phase == Phase.Stable);
+    try (OperatorHarness h = stableCheckout()) {
       for (int i = 0; i < 4; i++) {
         h.k8s.failOnce(r -> r.fromOperator() && r.isWrite() && (r.path().contains("/rolloutverdicts/checkout/status")
             || r.path().contains("/events")), i % 2 == 0 ? 500 : 503);
@@ -33,22 +29,13 @@ class ApiServerFaultsIT {
           t -> t != null && t.revision == 2 && t.action == Action.RollbackRapid);
       assertThat(h.k8s.pendingFailures()).isZero();
       assertThat(d.timeline).filteredOn(e -> e.event.equals("RollbackRecommended")).hasSize(1);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        List<Event> events = h.client.v1().events().inNamespace(NS).list().getItems().stream()
-            .filter(e -> "RollbackRecommended".equals(e.getReason())
-                && "Deployment".equals(e.getInvolvedObject().getKind())).toList();
-        assertThat(events).hasSize(1);
-      });
+      awaitOneRollbackRecommendedEvent(h);
     }
   }
 
   @Test
   void aRolloutDuringADroppedWatchIsCaughtUpAfterTheRelistWithoutADuplicateEvent() {
-    try (OperatorHarness h = new OperatorHarness().startOperator()) {
-      h.createPolicy("checkout", "checkout", FAST);
-      h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
-      await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
-          d -> d != null && d.phase == Phase.Stable);
+    try (OperatorHarness h = stableCheckout()) {
 
       h.k8s.dropOperatorWatches(Duration.ofSeconds(6));
       h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.CrashLooping);
@@ -60,12 +47,26 @@ class ApiServerFaultsIT {
           t -> t != null && t.revision == 2 && t.action == Action.RollbackRapid);
       assertThat(h.k8s.goneServed()).as("informers told to relist").isPositive();
       assertThat(d.timeline).filteredOn(e -> e.event.equals("RollbackRecommended")).hasSize(1);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        List<Event> events = h.client.v1().events().inNamespace(NS).list().getItems().stream()
-            .filter(e -> "RollbackRecommended".equals(e.getReason())
-                && "Deployment".equals(e.getInvolvedObject().getKind())).toList();
-        assertThat(events).hasSize(1);
-      });
+      awaitOneRollbackRecommendedEvent(h);
     }
+  }
+
+  /** The operator guarding checkout, its first revision Stable. */
+  private static OperatorHarness stableCheckout() {
+    OperatorHarness h = new OperatorHarness().startOperator();
+    h.createPolicy("checkout", "checkout", FAST);
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.phase == Phase.Stable);
+    return h;
+  }
+
+  private static void awaitOneRollbackRecommendedEvent(OperatorHarness h) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<Event> events = h.client.v1().events().inNamespace(NS).list().getItems().stream()
+          .filter(e -> "RollbackRecommended".equals(e.getReason())
+              && "Deployment".equals(e.getInvolvedObject().getKind())).toList();
+      assertThat(events).hasSize(1);
+    });
   }
 }

@@ -70,6 +70,12 @@ class LeaderElectionIT {
         && !r.path().contains("/leases") && !r.path().contains("selfsubjectrulesreviews")).extracting(r -> writer(r) + " " + r.method() + " " + r.path())
         .allSatisfy(w -> assertThat(w).startsWith("a "));
 
+    // only the leader exports the per-verdict gauges
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.registry().scrape(),
+        m -> m.contains("rollbackguard_rollout_started_timestamp_seconds{") && m.contains("rollbackguard_verdicts{"));
+    assertThat(b.registry().scrape()).doesNotContain("rollbackguard_rollout_started_timestamp_seconds{")
+        .doesNotContain("rollbackguard_verdicts{").doesNotContain("rollbackguard_samples_total{");
+
     long stoppedAt = System.currentTimeMillis();
     a.close();
     a = null;
@@ -82,6 +88,8 @@ class LeaderElectionIT {
     RolloutVerdictStatus done = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
         d -> d != null && d.revision == 2 && d.phase == Phase.Stable);
     assertThat(done.rolloutStartedAt).isEqualTo(observing.rolloutStartedAt);
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.registry().scrape(), m -> m.contains(
+        "rollbackguard_verdicts{action=\"None\",namespace=\"shop\",phase=\"Stable\",policy=\"checkout\"} 1"));
     assertThat(done.timeline).filteredOn(e -> e.event.equals("RolloutObserved") && e.message.startsWith("revision 2"))
         .hasSize(1);
     h.cluster.annotate(NS, "checkout", "rollbackguard.io/declare", "security-flaw");
@@ -99,5 +107,46 @@ class LeaderElectionIT {
         .extracting(LeaderElectionIT::writer).containsOnly("a", "b");
     assertThat(tookOver).as("takeover, ms").isLessThan(LEASE.plus(RETRY.multipliedBy(22).dividedBy(10))
         .plusSeconds(1).toMillis());
+  }
+
+  @Test
+  void onlyTheLeaderNotifiesAndANewLeaderPostsTheActiveAlertAgain() throws Exception {
+    // one stub Alertmanager; each replica posts under its own path, so the stub knows who posted
+    java.util.List<String> posters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer am = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    am.createContext("/", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (body.contains("\"action\":\"RollbackRapid\"")) {
+        posters.add(exchange.getRequestURI().getPath().split("/")[1]);
+      }
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    am.start();
+    try {
+      String url = "http://127.0.0.1:" + am.getAddress().getPort() + "/";
+      java.util.function.Function<String, OperatorSettings> notifying = name -> replica(name).withAlertmanager(
+          new io.rollbackguard.notify.Notifier.Settings(List.of(url + name), null, Duration.ofSeconds(30),
+              Duration.ofSeconds(2)));
+      a = RollbackGuardOperator.start(h.k8s.newOperatorClient("a"), notifying.apply("a"), Clock.systemUTC());
+      await().atMost(Duration.ofSeconds(10)).until(a::leading);
+      b = RollbackGuardOperator.start(h.k8s.newOperatorClient("b"), notifying.apply("b"), Clock.systemUTC());
+      h.createPolicy("checkout", "checkout", OperatorHarness.FAST);
+      h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+          d -> d != null && d.phase == Phase.Stable);
+      h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.CrashLooping);
+      await().atMost(Duration.ofSeconds(20)).until(() -> posters.contains("a"));
+      assertThat(posters).containsOnly("a");
+
+      a.close();
+      a = null;
+      // the resend period (30 s) is far off: what b posts, it posts because it reconciled the verdict on taking over
+      await().atMost(Duration.ofSeconds(15)).until(() -> posters.contains("b"));
+      assertThat(posters.subList(posters.indexOf("b"), posters.size())).containsOnly("b");
+    } finally {
+      am.stop(0);
+    }
   }
 }

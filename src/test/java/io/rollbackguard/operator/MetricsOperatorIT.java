@@ -12,7 +12,12 @@ import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
 import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Phase;
 import io.rollbackguard.verdict.Signals;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -135,5 +140,68 @@ class MetricsOperatorIT {
             "spec.prometheus.url: 'http://prometheus.example:9090' is not allowed by the operator's "
                 + "--prometheus-url-allow")));
     assertThat(h.policy("checkout").getStatus().toString()).doesNotContain("s3cret");
+  }
+
+  /** /metrics as Prometheus scrapes it. */
+  String scrape() throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + h.operator.healthPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The value of the one series whose line starts with {@code series} (name and labels, as exported). */
+  static double value(String scrape, String series) {
+    List<String> lines = scrape.lines().filter(l -> l.startsWith(series + " ")).toList();
+    assertThat(lines).as(series).hasSize(1);
+    return Double.parseDouble(lines.get(0).substring(series.length() + 1).trim());
+  }
+
+  @Test
+  void aCrashLoopingRolloutShowsOnMetricsWithItsVerdictRecommendationSamplesQueriesAndRolloutStart()
+      throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    h = new OperatorHarness().startOperator(new OperatorSettings(Set.of(), null, null, port));
+    healthy("checkout");
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
+    h.createPolicy("checkout", "checkout", policy("3s"));
+    awaitTarget(d -> d.phase == Phase.Stable && Long.valueOf(1).equals(d.stableRevision));
+    h.editPolicy("checkout", p -> p.getSpec().observation.window = "8s");
+
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.CrashLooping);
+    RolloutVerdictStatus rapid = awaitTarget(d -> d.revision == 2 && d.action == Action.RollbackRapid);
+    long started = java.time.Instant.parse(rapid.rolloutStartedAt).getEpochSecond();
+    // while revision 2's window is open: its rollout start, for the dashboard's annotations
+    String open = await().atMost(Duration.ofSeconds(10)).until(this::scrape, m -> m.contains(
+        "rollbackguard_verdicts{action=\"RollbackRapid\",namespace=\"shop\",phase=\"Breached\",policy=\"checkout\"} 1"));
+    assertThat(value(open, "rollbackguard_rollout_started_timestamp_seconds{deployment=\"checkout\","
+        + "namespace=\"shop\",revision=\"2\"}")).isEqualTo((double) started);
+    assertThat(open).doesNotContain("revision=\"1\"");
+    assertThat(value(open, "rollbackguard_recommendations_total{action=\"RollbackRapid\",namespace=\"shop\","
+        + "policy=\"checkout\"}")).isEqualTo(1.0);
+    assertThat(value(open, "rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\",result=\"taken\"}"))
+        .isGreaterThan(0);
+    assertThat(value(open, "rollbackguard_prometheus_query_duration_seconds_count{namespace=\"shop\","
+        + "outcome=\"ok\",policy=\"checkout\",signal=\"errorRate\"}")).isGreaterThan(0);
+    assertThat(open).contains("rollbackguard_prometheus_query_duration_seconds_bucket{namespace=\"shop\","
+        + "outcome=\"ok\",policy=\"checkout\",signal=\"errorRate\",le=\"0.1\"}");
+    assertThat(open).contains("operator_sdk_controllers_execution_reconcile_success_total{controller=\"rolloutverdict\"");
+
+    // the window closes (still Breached): the rollout start goes, the recommendation was counted once
+    awaitTarget(d -> d.revision == 2 && d.evaluation != null && !d.evaluation.windowOpen());
+    String closed = await().atMost(Duration.ofSeconds(10)).until(this::scrape,
+        m -> !m.contains("rollbackguard_rollout_started_timestamp_seconds{"));
+    assertThat(value(closed, "rollbackguard_recommendations_total{action=\"RollbackRapid\",namespace=\"shop\","
+        + "policy=\"checkout\"}")).isEqualTo(1.0);
+    assertThat(closed).doesNotContain("rollbackguard_recommendations_total{action=\"RollbackImmediate\"");
+    assertThat(value(closed, "rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\",result=\"taken\"}"))
+        .isGreaterThanOrEqualTo(value(open, "rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\","
+            + "result=\"taken\"}"));
+
+    // the policy goes: its series go with it
+    h.client.resources(io.rollbackguard.api.RollbackPolicy.class).inNamespace(NS).withName("checkout").delete();
+    await().atMost(Duration.ofSeconds(20)).until(this::scrape, m -> !m.contains("rollbackguard_verdicts{")
+        && !m.contains("rollbackguard_samples_total{"));
   }
 }

@@ -9,12 +9,12 @@ import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.TimelineEntry;
+import io.rollbackguard.cli.TestingKubeconfig;
 import io.rollbackguard.cli.demo.EmbeddedKubernetes;
 import io.rollbackguard.cli.demo.SimulatedCluster;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
 import io.rollbackguard.verdict.Phase;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +46,7 @@ class OperatorKillIT {
       p.getSpec().selector.setMatchLabels(Map.of("app", "checkout"));
       client.resources(RollbackPolicy.class).resource(p).create();
       cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 2, Map.of("app", "registry/checkout:v1"));
-      Path kubeconfig = kubeconfig(k8s.url());
+      Path kubeconfig = TestingKubeconfig.write(dir, k8s.url().replaceAll("/+$", ""), NS);
 
       Process first = start(kubeconfig, dir.resolve("first.log"));
       try {
@@ -92,19 +92,6 @@ class OperatorKillIT {
   private static TimelineEntry last(List<TimelineEntry> timeline, String event) {
     return timeline.stream().filter(e -> e.event.equals(event)).reduce((a, b) -> b)
         .orElseThrow(() -> new AssertionError("no " + event + " in " + timeline.stream().map(e -> e.event).toList()));
-  }
-
-  private Path kubeconfig(String url) throws IOException {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: mock, cluster: {server: "%s"}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: mock, context: {cluster: mock, user: u, namespace: %s}}]
-        current-context: mock
-        """.formatted(url.replaceAll("/+$", ""), NS));
-    return file;
   }
 
   /** {@code rollback-guard run} in a JVM of its own, on this test's classpath, leader election on. */

@@ -3,7 +3,14 @@ package io.rollbackguard.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.Phase;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PolicyStatusAssemblerTest {
@@ -33,5 +40,31 @@ class PolicyStatusAssemblerTest {
     RollbackPolicyStatus later = PolicyStatusAssembler.invalid(first, 1, "still bad", NOW + 60_000);
     assertThat(condition(later, "Ready").getLastTransitionTime()).isEqualTo(Times.format(NOW));
     assertThat(condition(later, "Ready").getMessage()).isEqualTo("still bad");
+  }
+
+  private static RolloutVerdict verdict(String name, Phase phase, Action action, Boolean guarded) {
+    RolloutVerdict v = new RolloutVerdict();
+    v.getMetadata().setName(name);
+    v.getMetadata().setNamespace("shop");
+    RolloutVerdictStatus d = new RolloutVerdictStatus();
+    d.phase = phase;
+    d.action = action;
+    d.guarded = guarded;
+    d.reason = "r";
+    v.setStatus(d);
+    return v;
+  }
+
+  @Test
+  void theSummaryCountsAndTheVerdictGaugeComeFromOneTallyOfGuardedVerdicts() {
+    List<RolloutVerdict> verdicts = List.of(verdict("a", Phase.Stable, Action.None, true),
+        verdict("b", Phase.Stable, null, null), verdict("c", Phase.Breached, Action.RollbackRapid, true),
+        verdict("d", Phase.Breached, Action.RollbackRapid, false), verdict("e", null, null, true));
+    Map<String, Map<String, Integer>> tally = PolicyStatusAssembler.byPhaseAndAction(verdicts);
+    assertThat(tally).isEqualTo(Map.of("Stable", Map.of("None", 2), "Breached", Map.of("RollbackRapid", 1)));
+    RollbackPolicyStatus s = PolicyStatusAssembler.assemble(null, verdicts, new PolicyStatusAssembler.Context(
+        "shop", 1, false, Set.of(), null, List.of(), NOW));
+    assertThat(s.phases).isEqualTo(Map.of("Stable", 2, "Breached", 1));
+    assertThat(s.actions).isEqualTo(Map.of("None", 2, "RollbackRapid", 1));
   }
 }

@@ -51,6 +51,12 @@ class PrometheusStallIT {
           .contains("no complete answer");
       assertThat(checkout.action).isEqualTo(Action.None);
       assertThat(checkout.phase).isEqualTo(Phase.Observing);
+      // the histogram tells a stall from an error, and the inconclusive samples are counted
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(h.operator.registry().scrape())
+          .containsPattern("rollbackguard_prometheus_query_duration_seconds_count\\{namespace=\"shop\","
+              + "outcome=\"timeout\",policy=\"web\",signal=\"errorRate\"\\} [1-9]")
+          .containsPattern("rollbackguard_samples_total\\{namespace=\"shop\",policy=\"web\","
+              + "result=\"inconclusive\"\\} [1-9]"));
     }
   }
 }

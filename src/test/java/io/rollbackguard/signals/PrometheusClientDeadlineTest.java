@@ -146,6 +146,9 @@ class PrometheusClientDeadlineTest {
     assertThat(took).as("query returned within timeout + margin").isLessThan(BOUND_NANOS);
     assertThat(r.ok()).isFalse();
     assertThat(r.failure()).doesNotContain("s3cret");
+    // a timeout is told apart from other failures (the query-duration histogram's outcome)
+    assertThat(r.timedOut()).as(r.failure()).isEqualTo(r.failure().contains("timed out")
+        || r.failure().contains("no complete answer"));
     return r.failure();
   }
 
@@ -277,8 +280,10 @@ class PrometheusClientDeadlineTest {
     PrometheusResponse r = patient.query("up", System.currentTimeMillis(), System.currentTimeMillis() + 300);
     assertThat(System.nanoTime() - start).isLessThan(BOUND_NANOS);
     assertThat(r.failure()).isEqualTo("query failed: no complete answer before the sampling deadline");
-    assertThat(patient.query("up", 0, System.currentTimeMillis() - 1).failure())
-        .isEqualTo("query failed: the sampling deadline passed before it was sent");
+    assertThat(r.timedOut()).as("a timeout, for the query-duration histogram").isTrue();
+    PrometheusResponse late = patient.query("up", 0, System.currentTimeMillis() - 1);
+    assertThat(late.failure()).isEqualTo("query failed: the sampling deadline passed before it was sent");
+    assertThat(late.timedOut()).isTrue();
     connectionsClosedByClient(stub);
   }
 

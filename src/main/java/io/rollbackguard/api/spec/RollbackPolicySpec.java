@@ -26,6 +26,10 @@ public class RollbackPolicySpec {
   @JsonPropertyDescription("What the recommended procedure contains besides the rollback itself.")
   public ProcedureSpec procedure;
 
+  @JsonPropertyDescription("What is sent to Alertmanager (run --alertmanager-url): routing labels and the least action"
+      + " that notifies.")
+  public NotificationsSpec notifications;
+
   @JsonPropertyDescription("True pauses the policy (maintenance, an incident handled by hand): no sampling and no new"
       + " recommendation; what is latched stays visible.")
   public Boolean suspend;
