@@ -224,10 +224,14 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     v.setSpec(new RolloutVerdictSpec(d.getMetadata().getName(), policy));
     try {
       client.resources(RolloutVerdict.class).inNamespace(d.getMetadata().getNamespace()).resource(v).create();
+      LOG.info("policy {}/{}: guards Deployment {}: verdict created", d.getMetadata().getNamespace(), policy,
+          d.getMetadata().getName());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
+      LOG.info("policy {}/{}: verdict {} exists already", d.getMetadata().getNamespace(), policy,
+          d.getMetadata().getName());
     }
   }
 
