@@ -50,8 +50,15 @@ final class OperatorProcess {
         current-context: mock
         """.formatted(serverUrl.replaceAll("/+$", ""), namespace));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx" + xmx, "-jar", jar.toString(), "run",
-        "--kubeconfig", kubeconfig.toString(), "--namespaces", namespace, "--port", "0");
+    List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx" + xmx));
+    // Extra JVM options for a diagnosis, e.g. -Dorg.slf4j.simpleLogger.log.io.javaoperatorsdk=debug
+    String extra = System.getenv("ROLLBACK_GUARD_BENCH_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString(), "run", "--kubeconfig", kubeconfig.toString(), "--namespaces",
+        namespace, "--port", "0"));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().remove("KUBECONFIG");
     pb.environment().remove("PROMETHEUS_URL");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

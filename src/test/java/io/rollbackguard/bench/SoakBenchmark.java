@@ -307,6 +307,27 @@ public final class SoakBenchmark {
       if (operator.process.isAlive()) {
         Files.writeString(threads, operator.jcmd("Thread.print"));
       }
+      // Which Deployments lack a verdict with a status, and what their verdict and policy look like.
+      Map<String, io.rollbackguard.api.RolloutVerdict> byName = new TreeMap<>();
+      verdicts().forEach(v -> byName.put(v.getMetadata().getName(), v));
+      StringBuilder missing = new StringBuilder();
+      client.apps().deployments().inNamespace(NS).list().getItems().stream()
+          .filter(d -> byName.get(d.getMetadata().getName()) == null
+              || byName.get(d.getMetadata().getName()).getStatus() == null)
+          .limit(10).forEach(d -> {
+            var v = byName.get(d.getMetadata().getName());
+            var policy = ps.stream().filter(p -> java.util.Objects.equals(p.getSpec().selector.getMatchLabels(),
+                d.getMetadata().getLabels())).findFirst().orElse(null);
+            missing.append("\n  - Deployment ").append(d.getMetadata().getName()).append(" (created ")
+                .append(d.getMetadata().getCreationTimestamp()).append(", uid ").append(d.getMetadata().getUid())
+                .append("): verdict ").append(v == null ? "none" : "rv " + v.getMetadata().getResourceVersion()
+                    + " created " + v.getMetadata().getCreationTimestamp() + ", no status")
+                .append("; policy ").append(policy == null ? "none selects it" : policy.getMetadata().getName()
+                    + " (created " + policy.getMetadata().getCreationTimestamp() + ", status "
+                    + (policy.getStatus() == null ? "none" : "targets " + policy.getStatus().targets
+                        + ", reason " + policy.getStatus().reason) + ")");
+          });
+      problems.add("Deployments without a verdict with a status:" + missing);
       problems.add("at the timeout: verdicts " + phases + "; policies " + ps.size() + " (" + withStatus
           + " with a status); Deployments " + client.apps().deployments().inNamespace(NS).list().getItems().size()
           + "; operator " + alive + " (threads in " + threads + "); last log lines:\n\n```\n" + operator.tail()
