@@ -68,12 +68,10 @@ public final class FleetBenchmark {
   Path log;
 
   // state
-  final long clockTicks = clockTicks();
   final Map<String, String[]> rows = new LinkedHashMap<>();
   final List<String> notes = new ArrayList<>();
   final List<String> problems = new ArrayList<>();
-  Process operator;
-  long operatorStartedAt;
+  volatile OperatorProcess operator;
   EmbeddedKubernetes k8s;
   KubernetesClient client;
   StubPrometheus prometheus;
@@ -196,36 +194,13 @@ public final class FleetBenchmark {
         """.formatted(POLICY, NS, prometheus.url()))).create();
 
     // 2. the operator, as its own process
-    Path dir = Files.createTempDirectory("fleet-benchmark");
-    Path kubeconfig = dir.resolve("config");
-    String server = k8s.url().replaceAll("/+$", "");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: mock, cluster: {server: "%s"}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: mock, context: {cluster: mock, user: u, namespace: %s}}]
-        current-context: mock
-        """.formatted(server, NS));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx" + operatorXmx, "-jar", jar.toString(), "run",
-        "--kubeconfig", kubeconfig.toString(), "--namespaces", NS, "--port", "0");
-    pb.environment().remove("KUBECONFIG");
-    pb.environment().remove("PROMETHEUS_URL");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
     int requestsBefore = k8s.requests().size();
-    operatorStartedAt = System.currentTimeMillis();
-    operator = pb.start();
+    operator = OperatorProcess.start(jar, operatorXmx, k8s.url(), NS, log);
     Map<String, Long> threads0 = new TreeMap<>();
-    say("operator pid " + operator.pid() + ": " + String.join(" ", pb.command()) + " (log " + log + ")");
-    await("the operator to start", 120, () -> {
-      if (!operator.isAlive()) {
-        throw new IllegalStateException("the operator exited with " + operator.exitValue() + ": " + tail());
-      }
-      return logContains("rollback-guard: watching");
-    }, 200);
-    double startWall = (System.currentTimeMillis() - operatorStartedAt) / 1000.0;
-    double startCpu = cpuSeconds();
+    say("operator pid " + operator.pid() + ": " + String.join(" ", operator.command) + " (log " + log + ")");
+    operator.awaitWatching(120);
+    double startWall = (System.currentTimeMillis() - operator.startedAt) / 1000.0;
+    double startCpu = operator.cpuSeconds();
 
     // 3a. every Deployment gets a verdict with a status
     AtomicLong lastList = new AtomicLong();
@@ -242,11 +217,11 @@ public final class FleetBenchmark {
       }
       return withStatus >= n;
     }, 1000);
-    double allWall = (System.currentTimeMillis() - operatorStartedAt) / 1000.0;
-    double allCpu = cpuSeconds();
-    Map<String, Long> threadsAll = threadTicks();
+    double allWall = (System.currentTimeMillis() - operator.startedAt) / 1000.0;
+    double allCpu = operator.cpuSeconds();
+    Map<String, Long> threadsAll = operator.threadTicks();
     notes.add("Operator CPU by thread until every verdict was written (# folds numbers): "
-        + topThreads(threads0, threadsAll) + ".");
+        + OperatorProcess.topThreads(threads0, threadsAll) + ".");
     List<EmbeddedKubernetes.Request> opRequests = k8s.requests().subList(requestsBefore, k8s.requests().size())
         .stream().filter(EmbeddedKubernetes.Request::fromOperator).toList();
     Map<String, Long> byMethod = new TreeMap<>();
@@ -263,13 +238,14 @@ public final class FleetBenchmark {
     // 3b. idle
     say("settling 10 s, then " + idleSeconds + " s idle");
     Thread.sleep(10_000);
-    double idleCpu0 = cpuSeconds();
-    Map<String, Long> idleThreads0 = threadTicks();
+    double idleCpu0 = operator.cpuSeconds();
+    Map<String, Long> idleThreads0 = operator.threadTicks();
     long idleFrom = System.currentTimeMillis();
     int idleK8s0 = operatorRequests();
     Thread.sleep(idleSeconds * 1000);
-    double idleCpu = cpuSeconds() - idleCpu0;
-    notes.add("Operator CPU by thread while idle: " + topThreads(idleThreads0, threadTicks()) + ".");
+    double idleCpu = operator.cpuSeconds() - idleCpu0;
+    notes.add("Operator CPU by thread while idle: "
+        + OperatorProcess.topThreads(idleThreads0, operator.threadTicks()) + ".");
     long idleTo = System.currentTimeMillis();
     int idleK8s = operatorRequests() - idleK8s0;
     double mcores = idleCpu / idleSeconds * 1000;
@@ -360,8 +336,8 @@ public final class FleetBenchmark {
     poller.setDaemon(true);
 
     say("wave: " + rollingNames.size() + " Deployments roll out, " + badNames.size() + " of them bad");
-    double cpu0 = cpuSeconds();
-    Map<String, Long> threads0 = threadTicks();
+    double cpu0 = operator.cpuSeconds();
+    Map<String, Long> threads0 = operator.threadTicks();
     long waveFrom = System.currentTimeMillis();
     int k8s0 = operatorRequests();
     int prom0 = prometheus.total.get();
@@ -403,8 +379,9 @@ public final class FleetBenchmark {
       }
     }
     long waveTo = System.currentTimeMillis();
-    double waveCpu = cpuSeconds() - cpu0;
-    notes.add("Operator CPU by thread during the wave: " + topThreads(threads0, threadTicks()) + ".");
+    double waveCpu = operator.cpuSeconds() - cpu0;
+    notes.add("Operator CPU by thread during the wave: "
+        + OperatorProcess.topThreads(threads0, operator.threadTicks()) + ".");
     int waveK8s = operatorRequests() - k8s0;
     int waveProm = prometheus.total.get() - prom0;
 
@@ -504,100 +481,18 @@ public final class FleetBenchmark {
 
   // ---- measuring the operator process
 
-  double cpuSeconds() {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + operator.pid() + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // fields 14 (utime) and 15 (stime) of proc(5); f[0] is field 3
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) clockTicks;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the operator's CPU time: " + e.getMessage(), e);
-    }
-  }
-
-  /** CPU ticks per thread name of the operator process (digits folded, so pools add up). */
-  Map<String, Long> threadTicks() {
-    Map<String, Long> out = new TreeMap<>();
-    try (var tasks = Files.list(Path.of("/proc/" + operator.pid() + "/task"))) {
-      for (Path t : (Iterable<Path>) tasks::iterator) {
-        try {
-          String stat = Files.readString(t.resolve("stat"));
-          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          out.merge(comm, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
-        } catch (IOException | RuntimeException e) {
-          // the thread ended
-        }
-      }
-    } catch (IOException e) {
-      return out;
-    }
-    return out;
-  }
-
-  /** The threads that used the most CPU between two {@link #threadTicks} readings. */
-  String topThreads(Map<String, Long> before, Map<String, Long> after) {
-    Map<String, Long> delta = new HashMap<>();
-    after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
-    return delta.entrySet().stream().filter(e -> e.getValue() > 0)
-        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
-        .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue() / (double) clockTicks))
-        .reduce((a, b) -> a + ", " + b).orElse("none");
-  }
-
-  static long clockTicks() {
-    try {
-      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor(5, TimeUnit.SECONDS) ? Long.parseLong(out) : 100;
-    } catch (Exception e) {
-      return 100;
-    }
-  }
-
   String heapAfterFullGc() throws Exception {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    String tool = Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd";
-    jcmd(tool, "GC.run");
-    jcmd(tool, "GC.run");
-    String info = jcmd(tool, "GC.heap_info");
-    Matcher m = Pattern.compile("(?m)^\\s*(\\S[^\\n]*?heap)\\s+total (\\d+)K, used (\\d+)K").matcher(info);
-    Matcher meta = Pattern.compile("Metaspace\\s+used (\\d+)K").matcher(info);
-    if (!m.find()) {
-      problems.add("could not read the heap from jcmd GC.heap_info: " + info.strip());
+    OperatorProcess.Heap heap = operator.heapAfterFullGc();
+    if (heap.usedKiB() < 0) {
+      problems.add("could not read the heap from jcmd GC.heap_info: " + heap.raw());
       return "?";
     }
-    String metaspace = meta.find() ? String.format(Locale.ROOT, "; metaspace %.1f MiB",
-        Long.parseLong(meta.group(1)) / 1024.0) : "";
-    return String.format(Locale.ROOT, "%.1f MiB used (%s, -Xmx%s%s)", Long.parseLong(m.group(3)) / 1024.0,
-        m.group(1).trim(), operatorXmx, metaspace);
-  }
-
-  String jcmd(String tool, String command) throws Exception {
-    Process p = new ProcessBuilder(tool, Long.toString(operator.pid()), command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("jcmd " + command + " did not finish in 60 s");
-    }
-    return out;
+    return heap.describe(operatorXmx);
   }
 
   boolean killOperator() {
-    Process p = operator;
-    if (p == null || !p.isAlive()) {
-      return true;
-    }
-    p.destroy();
-    try {
-      if (!p.waitFor(15, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    return !p.isAlive();
+    OperatorProcess p = operator;
+    return p == null || p.kill();
   }
 
   void scanLog() {
@@ -605,53 +500,15 @@ public final class FleetBenchmark {
       return;
     }
     try {
-      List<String> lines = Files.readAllLines(log);
-      Map<String, Integer> kinds = new LinkedHashMap<>();
-      int warn = 0;
-      int error = 0;
-      int exceptions = 0;
-      for (String l : lines) {
-        boolean w = l.contains(" WARN ");
-        boolean e = l.contains(" ERROR ");
-        boolean x = l.contains("Exception") && !w && !e;
-        if (w) {
-          warn++;
-        }
-        if (e) {
-          error++;
-        }
-        if (x) {
-          exceptions++;
-        }
-        if (w || e || x) {
-          // the same message for another Deployment counts as the same kind
-          kinds.merge(l.replaceAll("web-\\d{5}", "web-N").replaceAll("\\d+", "#").replaceAll("^\\[[^]]*\\] ", ""),
-              1, Integer::sum);
-        }
-      }
-      row("operator log: WARN / ERROR / other lines naming an exception", warn + " / " + error + " / " + exceptions
-          + " (of " + lines.size() + " lines)", "0 / 0 / 0", met(warn + error + exceptions == 0));
-      kinds.entrySet().stream().limit(12).forEach(k -> problems.add("log ×" + k.getValue() + ": "
+      // the same message for another Deployment counts as the same kind
+      OperatorProcess.LogScan scan = OperatorProcess.scanLog(log, l -> l.replaceAll("web-\\d{5}", "web-N"));
+      row("operator log: WARN / ERROR / other lines naming an exception", scan.warn() + " / " + scan.error() + " / "
+          + scan.exceptions() + " (of " + scan.lines() + " lines)", "0 / 0 / 0",
+          met(scan.warn() + scan.error() + scan.exceptions() == 0));
+      scan.kinds().entrySet().stream().limit(12).forEach(k -> problems.add("log ×" + k.getValue() + ": "
           + (k.getKey().length() > 300 ? k.getKey().substring(0, 300) + "…" : k.getKey())));
     } catch (IOException e) {
       problems.add("cannot read the operator log: " + e.getMessage());
-    }
-  }
-
-  String tail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log)";
-    }
-  }
-
-  boolean logContains(String s) {
-    try {
-      return Files.exists(log) && Files.readString(log).contains(s);
-    } catch (IOException e) {
-      return false;
     }
   }
 
