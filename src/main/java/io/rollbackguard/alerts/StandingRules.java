@@ -37,7 +37,11 @@ public final class StandingRules {
     List<AlertingRule> kubernetesRules = new ArrayList<>();
     List<PolicyProblem> skipped = new ArrayList<>();
     for (Criterion c : policy.criteria()) {
-      if (c.condition()) {
+      if (c.burn() != null) {
+        // A standing rule has no rollout age to cap its windows at: the operator judges burn rates alone.
+        skipped.add(new PolicyProblem(path(c), "no standing rule for a burn rate: its windows are capped at each"
+            + " rollout's age, which a standing rule does not know; the operator judges it"));
+      } else if (c.condition()) {
         kubernetesRule(policyName, namespace, c, kubernetesRules, skipped);
       } else {
         metricRule(policyName, namespace, policy, compiled.queries(), c, metricRules, skipped);

@@ -50,7 +50,8 @@ final class MetricSampler implements AutoCloseable {
    *
    * @param fresh no sample of its window counted yet (a new rollout, not a window resumed after a restart)
    */
-  record Target(String name, String revision, String podTemplateHash, long nextInstant, boolean fresh) {}
+  record Target(String name, String revision, String podTemplateHash, long nextInstant, boolean fresh,
+      long rolloutStartedAt) {}
 
   /** One target's delivered readings (instant → signal → reading) and the latest instant attempted for it. */
   private static final class Readings {
@@ -369,7 +370,7 @@ final class MetricSampler implements AutoCloseable {
     notes.remove(p.key);
     PrometheusClient client = connection.client();
     List<PrometheusSignals.Target> targets = due.stream().map(r -> new PrometheusSignals.Target(r.target.name(),
-        r.target.revision(), r.target.podTemplateHash())).toList();
+        r.target.revision(), r.target.podTemplateHash(), r.target.rolloutStartedAt())).toList();
     long stale = 2 * compiled.policy().intervalMillis();
     long deadline = clock.millis() + client.timeoutMillis();
     List<Future<Map<String, MetricReading>>> futures = new ArrayList<>();

@@ -266,7 +266,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       long next = MetricSampler.nextNeeded(p, state);
       if (p.metricsConfigured()) {
         sampler.track(policyKey, new MetricSampler.Target(name, state.revision, hash, next,
-            state.countedSamples() == 0));
+            state.countedSamples() == 0, state.rolloutStartedAt));
         // The sampler wakes this verdict when the readings are in; this is the fallback should it not.
         wakeUp = next + sampleDeadlineMillis(policyKey) + 2_000;
       } else {

@@ -21,6 +21,7 @@ import io.rollbackguard.verdict.DurationFormat;
 import io.rollbackguard.verdict.Policy;
 import io.rollbackguard.verdict.Signals;
 import io.rollbackguard.verdict.Tier;
+import io.rollbackguard.verdict.burn.ErrorBudget;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -129,6 +130,7 @@ public final class PolicyCompiler {
       problems.add("spec.observation.minRequestRate", "must be a number of requests per second, 0 or more");
     }
 
+    ErrorBudget budget = BurnRates.budget(spec.slo, problems);
     TiersSpec tiers = spec.tiers == null ? new TiersSpec() : spec.tiers;
     List<Criterion> criteria = new ArrayList<>();
     Map<String, String> named = new java.util.HashMap<>();
@@ -142,6 +144,7 @@ public final class PolicyCompiler {
         decideWithin.put(tier, within);
       }
       mergeTier(tier, t, path, knownSignals, criteria, named, problems);
+      BurnRates.merge(tier, t, path, spec.slo != null, budget, criteria, named, problems);
     }
     SpecChecks.tierOrder(criteria, decideWithin, problems);
     ProcedureOptions procedure = SpecChecks.procedure(spec.procedure, problems);
@@ -152,19 +155,38 @@ public final class PolicyCompiler {
     }
     Set<String> used = new LinkedHashSet<>();
     if (metrics) {
-      criteria.stream().filter(c -> !c.condition()).forEach(c -> used.add(c.signal()));
+      for (Criterion c : criteria) {
+        if (c.burn() != null) {
+          used.add(c.burn().longSignal());
+          used.add(c.burn().shortSignal());
+        } else if (!c.condition()) {
+          used.add(c.signal());
+        }
+      }
       if (minRequestRate > 0) {
         used.add(Signals.REQUEST_RATE);
       }
     }
     HoldChecks.fitInWindow(criteria, named, initialDelay, window, interval, problems, warnings);
+    QueryTemplate errorRate = templates.get(Signals.ERROR_RATE);
+    if (used.stream().anyMatch(Signals::isWindowSignal) && errorRate != null && !errorRate.usesWindow()) {
+      problems.add("spec.signals.errorRate.query", "burnRate criteria read it over their windows: use {{window}}"
+          + " as its range, e.g. rate(...[{{window}}])");
+    }
     if (!problems.list.isEmpty()) {
       return CompiledPolicy.invalid(problems.list, warnings);
     }
     Map<String, QueryTemplate> usedTemplates = new java.util.HashMap<>();
-    used.forEach(signal -> usedTemplates.put(signal, templates.get(signal)));
+    Map<String, Long> windows = new java.util.HashMap<>();
+    for (String signal : used) {
+      usedTemplates.put(signal, templates.get(Signals.base(signal)));
+    }
+    criteria.stream().filter(c -> c.burn() != null).forEach(c -> {
+      windows.put(c.burn().longSignal(), c.burn().rate().longWindowMillis());
+      windows.put(c.burn().shortSignal(), c.burn().rate().shortWindowMillis());
+    });
     MetricQueries queries = new MetricQueries(usedTemplates, QueryChecks.rateWindow(spec.signals),
-        QueryChecks.groupBy(spec.signals));
+        QueryChecks.groupBy(spec.signals), windows, interval);
     Policy policy = new Policy(initialDelay, window, interval, minRequestRate,
         obs.onNoData == ObservationSpec.OnNoData.Ignore, metrics, criteria, decideWithin, used,
         !procedure.featureFlags().isEmpty());

@@ -45,13 +45,23 @@ final class TestFileReader {
     this.knownSignals = knownSignals(policy);
   }
 
-  /** The series a test may give: the Kubernetes facts, the built-in metric signals and the policy's custom ones. */
+  /**
+   * The series a test may give: the Kubernetes facts, the built-in metric signals, the policy's custom ones and its
+   * burn-rate windows.
+   */
   private static Set<String> knownSignals(RollbackPolicy policy) {
     Set<String> known = new TreeSet<>(PolicyTestFile.KUBERNETES_SERIES);
     known.addAll(List.of(Signals.ERROR_RATE, Signals.LATENCY_P95, Signals.REQUEST_RATE));
     var signals = policy == null || policy.getSpec() == null ? null : policy.getSpec().signals;
     if (signals != null && signals.custom != null) {
       signals.custom.stream().filter(c -> c != null && c.name != null).forEach(c -> known.add(c.name));
+    }
+    // The burn-rate windows' ratios (errorRate@1h, errorRate@5m) are series of their own, as they are signals.
+    if (policy != null && policy.getSpec() != null && policy.getSpec().slo != null) {
+      var compiled = io.rollbackguard.policy.PolicyCompiler.compile(policy.getSpec(), true);
+      if (compiled.valid()) {
+        compiled.policy().usedMetricSignals().stream().filter(Signals::isWindowSignal).forEach(known::add);
+      }
     }
     return known;
   }

@@ -13,8 +13,21 @@ import java.util.Map;
  * {{deployment}} (or a revision or template hash) is sent per Deployment.
  */
 public final class PrometheusSignals {
-  /** What a query needs of one target. */
-  public record Target(String name, String revision, String podTemplateHash) {}
+  /**
+   * What a query needs of one target.
+   *
+   * @param rolloutStartedAt when its rollout started (epoch ms), for the burn-rate windows capped at its age;
+   *     {@code Long.MIN_VALUE} when unknown (the full windows)
+   */
+  public record Target(String name, String revision, String podTemplateHash, long rolloutStartedAt) {
+    public Target(String name, String revision, String podTemplateHash) {
+      this(name, revision, podTemplateHash, Long.MIN_VALUE);
+    }
+
+    long ageAt(long at) {
+      return rolloutStartedAt == Long.MIN_VALUE ? Long.MAX_VALUE : at - rolloutStartedAt;
+    }
+  }
 
   private PrometheusSignals() {}
 
@@ -61,24 +74,42 @@ public final class PrometheusSignals {
     List<String> names = targets.stream().map(Target::name).toList();
     if (template.perDeployment()) {
       for (Target t : targets) {
-        Map<String, String> values = values(namespace, queries.rateWindow(), t);
+        Map<String, String> values = values(namespace, BurnRanges.range(queries, signal, t.ageAt(at)), t);
         out.put(t.name(), one(prometheus, template, values, names, at, staleAfterMillis, deadlineAtMillis,
             observer));
       }
       return out;
     }
-    Map<String, String> values = values(namespace, queries.rateWindow(), null);
-    String query;
+    // One request whatever the ages: a burn-rate window capped differently per rollout is one query per range, the
+    // queries joined by "or" (their series have disjoint groupBy labels). A policy-wide (ungrouped) query has one
+    // series for all: it reads the shortest range, that of the youngest rollout.
+    Map<String, List<String>> byRange = new java.util.TreeMap<>();
+    for (Target t : targets) {
+      byRange.computeIfAbsent(BurnRanges.range(queries, signal, t.ageAt(at)), k -> new ArrayList<>()).add(t.name());
+    }
+    if (!template.grouped() && byRange.size() > 1) {
+      String shortest = byRange.keySet().stream()
+          .min(java.util.Comparator.comparingLong(io.rollbackguard.verdict.DurationFormat::parseMillis)).orElseThrow();
+      byRange = Map.of(shortest, names);
+    }
+    Map<String, String> rangeOf = new HashMap<>();
+    StringBuilder query = new StringBuilder();
     try {
-      query = template.render(values, names);
+      for (Map.Entry<String, List<String>> e : byRange.entrySet()) {
+        String one = template.render(values(namespace, e.getKey(), null), e.getValue());
+        query.append(query.length() == 0 ? "" : " or ").append(byRange.size() > 1 ? "(" + one + ")" : one);
+        e.getValue().forEach(n -> rangeOf.put(n, e.getKey()));
+      }
     } catch (QueryTemplate.TemplateException ex) {
       targets.forEach(t -> out.put(t.name(), inconclusive(ex.getMessage(), null)));
       return out;
     }
-    PrometheusResponse r = timed(prometheus, query, at, deadlineAtMillis, observer);
+    String sent = query.toString();
+    PrometheusResponse r = timed(prometheus, sent, at, deadlineAtMillis, observer);
     for (Target t : targets) {
       // The evidence names the target alone: the same query for it, short however many Deployments are selected.
-      String evidence = template.grouped() ? display(template, values, t.name(), query) : query;
+      Map<String, String> values = values(namespace, rangeOf.get(t.name()), null);
+      String evidence = template.grouped() ? display(template, values, t.name(), sent) : sent;
       out.put(t.name(), split(r, queries.groupBy(), t.name(), template.grouped(), evidence, at, staleAfterMillis));
     }
     return out;

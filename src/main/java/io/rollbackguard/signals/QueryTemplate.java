@@ -86,6 +86,11 @@ public final class QueryTemplate {
     return parts.stream().anyMatch(p -> DEPLOYMENTS.equals(p.placeholder()));
   }
 
+  /** Whether {{window}} appears: a burn-rate window can then set the range the query reads. */
+  public boolean usesWindow() {
+    return parts.stream().anyMatch(p -> WINDOW.equals(p.placeholder()));
+  }
+
   /** Whether the template is sent once per Deployment. */
   public boolean perDeployment() {
     return parts.stream().anyMatch(p -> DEPLOYMENT.equals(p.placeholder())

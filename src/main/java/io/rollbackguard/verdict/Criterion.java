@@ -1,5 +1,11 @@
 package io.rollbackguard.verdict;
 
+import io.rollbackguard.verdict.burn.BurnRateCheck;
+import io.rollbackguard.verdict.burn.BurnRateCriterion;
+import io.rollbackguard.verdict.burn.BurnRateOutcome;
+import io.rollbackguard.verdict.burn.BurnWindows;
+import io.rollbackguard.verdict.burn.ErrorBudget;
+
 /**
  * One enabled criterion of the merged policy.
  *
@@ -8,6 +14,7 @@ package io.rollbackguard.verdict;
  * @param above for a metric criterion: breached when strictly above the threshold, else strictly below
  * @param thresholdText the threshold as the user wrote it, for messages
  * @param holdForMillis how long the breach must hold ({@code for})
+ * @param burn for a burn-rate criterion (signal {@code burnRate}): what it compares; null otherwise
  */
 public record Criterion(
     String id,
@@ -17,15 +24,44 @@ public record Criterion(
     boolean above,
     double threshold,
     String thresholdText,
-    long holdForMillis) {
+    long holdForMillis,
+    Burn burn) {
+
+  /**
+   * What a burn-rate criterion compares: the ratios of its two window signals ({@link BurnWindows#signalName}) with
+   * {@code rate.factor() × (1 − budget.objective())}.
+   */
+  public record Burn(BurnRateCriterion rate, ErrorBudget budget, String longSignal, String shortSignal) {
+    public static Burn of(BurnRateCriterion rate, ErrorBudget budget) {
+      return new Burn(rate, budget, BurnWindows.signalName(Signals.ERROR_RATE, rate.longWindowMillis()),
+          BurnWindows.signalName(Signals.ERROR_RATE, rate.shortWindowMillis()));
+    }
+
+    /** The sample's outcome from the two windows' readings (null: not read). */
+    public BurnRateOutcome check(MetricReading longWindow, MetricReading shortWindow) {
+      return BurnRateCheck.check(rate, budget, longWindow, shortWindow);
+    }
+
+    /** The finding's text: both ratios, the threshold and the burn factor. */
+    public String describe(BurnRateOutcome outcome) {
+      return outcome.describe(budget, BurnWindows.promDuration(rate.longWindowMillis()),
+          BurnWindows.promDuration(rate.shortWindowMillis()));
+    }
+  }
 
   public static Criterion condition(Tier tier, String signal, long holdForMillis) {
-    return new Criterion(tier + "/" + signal, tier, signal, true, true, 0, null, holdForMillis);
+    return new Criterion(tier + "/" + signal, tier, signal, true, true, 0, null, holdForMillis, null);
+  }
+
+  /** A burn-rate criterion: its threshold is the factor, its value the burn factor both windows sustain. */
+  public static Criterion burnRate(Tier tier, Burn burn, long holdForMillis) {
+    return new Criterion(tier + "/" + Signals.BURN_RATE, tier, Signals.BURN_RATE, false, true, burn.rate().factor(),
+        ErrorBudget.factorText(burn.rate().factor()), holdForMillis, burn);
   }
 
   public static Criterion metric(String id, Tier tier, String signal, boolean above, double threshold,
       String thresholdText, long holdForMillis) {
-    return new Criterion(id, tier, signal, false, above, threshold, thresholdText, holdForMillis);
+    return new Criterion(id, tier, signal, false, above, threshold, thresholdText, holdForMillis, null);
   }
 
   boolean isBreachedBy(double value) {

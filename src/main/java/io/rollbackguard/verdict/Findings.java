@@ -4,6 +4,7 @@ import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
 import io.rollbackguard.verdict.EvaluationState.Fired;
 import io.rollbackguard.verdict.EvaluationState.Observed;
 import io.rollbackguard.verdict.EvaluationState.Recommendation;
+import io.rollbackguard.verdict.burn.BurnRateOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -74,6 +75,25 @@ final class Findings {
     }
   }
 
+  /** The burn-rate criterion's outcome at the latest sample, from its two window signals as observed. */
+  static BurnRateOutcome burnOutcome(Criterion c, EvaluationState s) {
+    return c.burn().check(reading(s.observed.get(c.burn().longSignal())),
+        reading(s.observed.get(c.burn().shortSignal())));
+  }
+
+  private static MetricReading reading(Observed r) {
+    if (r == null) {
+      return null;
+    }
+    return r.conclusive() ? MetricReading.of(r.value()) : MetricReading.inconclusive(r.reason());
+  }
+
+  /** e.g. "error ratio 1.6% over 1h and 2.1% over 5m, above 1.44% (14.4× the budget): error budget burning 16× …". */
+  static String describe(Criterion c, BurnRateOutcome outcome) {
+    String held = c.holdForMillis() > 0 ? " for " + DurationFormat.format(c.holdForMillis()) : "";
+    return c.burn().describe(outcome) + held;
+  }
+
   /** Null when the window had enough data to close Stable, else what was missing. */
   static String lackingData(Policy p, EvaluationState s) {
     long counted = s.countedSamples();
@@ -127,9 +147,19 @@ final class Findings {
       if (fired == null && chain == null) {
         continue;
       }
-      Observed r = s.observed.get(c.signal());
-      Double value = r == null ? null : r.value();
-      String message = value == null ? describeWithoutValue(c, r) : describe(c, value);
+      Observed r;
+      Double value;
+      String message;
+      if (c.burn() != null) {
+        BurnRateOutcome outcome = burnOutcome(c, s);
+        r = s.observed.get(c.burn().longSignal());
+        value = Double.isNaN(outcome.burnFactor()) ? null : outcome.burnFactor();
+        message = describe(c, outcome);
+      } else {
+        r = s.observed.get(c.signal());
+        value = r == null ? null : r.value();
+        message = value == null ? describeWithoutValue(c, r) : describe(c, value);
+      }
       Double threshold = c.condition() ? null : c.threshold();
       out.add(fired != null
           ? new Finding(c.signal(), c.tier(), Finding.State.Fired, value, threshold, c.thresholdText(), fired.since(),

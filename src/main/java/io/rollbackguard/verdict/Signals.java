@@ -9,6 +9,10 @@ public final class Signals {
   public static final String ROLLOUT_STUCK = "rolloutStuck";
   public static final String CRASH_LOOPING = "crashLooping";
   public static final String DECLARATION = "declaration";
+  /** The criterion key of a burn rate; its readings are the window signals {@code errorRate@<window>}. */
+  public static final String BURN_RATE = "burnRate";
+  /** Separates a signal from the window of one of its burn-rate ratios: {@code errorRate@1h}. */
+  public static final char WINDOW_MARK = '@';
   /** The pseudo-signal "a sample was taken at all", which decides a Kubernetes-only window. */
   public static final String SAMPLES = "samples";
 
@@ -16,12 +20,24 @@ public final class Signals {
 
   /** Whether the traffic guard (minRequestRate) applies to this signal. */
   public static boolean isTrafficGuarded(String signal) {
-    return ERROR_RATE.equals(signal) || LATENCY_P95.equals(signal);
+    String base = base(signal);
+    return ERROR_RATE.equals(base) || LATENCY_P95.equals(base);
+  }
+
+  /** The signal whose query a window signal ({@code errorRate@1h}) reads; the signal itself otherwise. */
+  public static String base(String signal) {
+    int at = signal.indexOf(WINDOW_MARK);
+    return at < 0 ? signal : signal.substring(0, at);
+  }
+
+  /** Whether this is one window's ratio of a burn rate, e.g. {@code errorRate@1h}. */
+  public static boolean isWindowSignal(String signal) {
+    return signal.indexOf(WINDOW_MARK) >= 0;
   }
 
   /** Human text of a value: a ratio as a percentage, a latency in seconds. */
   public static String format(String signal, double value) {
-    if (ERROR_RATE.equals(signal)) {
+    if (ERROR_RATE.equals(base(signal))) {
       return number(value * 100) + "%";
     }
     if (LATENCY_P95.equals(signal)) {
@@ -35,7 +51,11 @@ public final class Signals {
 
   /** Human name of a signal. */
   public static String describe(String signal) {
+    if (isWindowSignal(signal)) {
+      return describe(base(signal)) + " over " + signal.substring(signal.indexOf(WINDOW_MARK) + 1);
+    }
     switch (signal) {
+      case BURN_RATE: return "error budget burn";
       case ERROR_RATE: return "error rate";
       case LATENCY_P95: return "p95 latency";
       case REQUEST_RATE: return "request rate";

@@ -5,6 +5,7 @@ import io.rollbackguard.verdict.EvaluationState.Fired;
 import io.rollbackguard.verdict.EvaluationState.Observed;
 import io.rollbackguard.verdict.EvaluationState.Recommendation;
 import io.rollbackguard.verdict.VerdictEvent.Type;
+import io.rollbackguard.verdict.burn.BurnRateOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,18 +109,27 @@ public final class VerdictEngine {
       }
     }
     for (Criterion c : p.criteria()) {
-      Observed r = s.observed.get(c.signal());
-      boolean breached = r != null && r.conclusive() && isBreached(c, r.value());
-      if (!breached) {
-        s.chains.remove(c.id());
-        continue;
+      String description;
+      if (c.burn() != null) {
+        BurnRateOutcome outcome = Findings.burnOutcome(c, s);
+        if (!outcome.breached()) {
+          s.chains.remove(c.id());
+          continue;
+        }
+        description = Findings.describe(c, outcome);
+      } else {
+        Observed r = s.observed.get(c.signal());
+        if (r == null || !r.conclusive() || !isBreached(c, r.value())) {
+          s.chains.remove(c.id());
+          continue;
+        }
+        description = Findings.describe(c, r.value());
       }
       long since = s.chains.computeIfAbsent(c.id(), id -> at);
       if (!s.fired.containsKey(c.id()) && at - since >= c.holdForMillis()) {
         s.fired.put(c.id(), new Fired(since, at));
         s.breached = true;
-        raise(p, s, Levels.of(c.tier()), c.tier(), c.condition(), at, Findings.describe(c, r.value()), false,
-            events);
+        raise(p, s, Levels.of(c.tier()), c.tier(), c.condition(), at, description, false, events);
       }
     }
   }
@@ -135,7 +145,7 @@ public final class VerdictEngine {
       out.put(signal, readMetric(p, metrics, signal));
     }
     for (Criterion c : p.criteria()) {
-      if (!out.containsKey(c.signal())) {
+      if (c.burn() == null && !out.containsKey(c.signal())) {
         out.put(c.signal(), c.condition() ? readCondition(k, c.signal()) : readMetric(p, metrics, c.signal()));
       }
     }

@@ -181,8 +181,18 @@ class AlertsCommandTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(documents(run.out())).extracting(d -> d.path("metadata").path("name").asText()).containsExactly(
         "rollback-guard-checkout-full", "rollback-guard-checkout-nodata-ignore",
-        "rollback-guard-checkout-short-window", "rollback-guard-checkout", "rollback-guard-worker");
+        "rollback-guard-checkout-short-window", "rollback-guard-checkout-slo", "rollback-guard-checkout",
+        "rollback-guard-worker");
     assertThat(run.out()).startsWith("---\n");
+  }
+
+  @Test
+  void aBurnRateGetsNoStandingRuleAndSaysWhy() throws Exception {
+    CliRun run = CliRun.of("alerts", "examples/checkout-slo.yaml");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).doesNotContain("burnRate");
+    assertThat(run.err()).contains("spec.tiers.immediate.burnRate: no standing rule for a burn rate: its windows are"
+        + " capped at each rollout's age");
   }
 
   @Test

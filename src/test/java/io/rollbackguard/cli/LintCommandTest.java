@@ -117,6 +117,7 @@ class LintCommandTest {
       wrong-api-version.yaml        | apiVersion: 'rollbackguard.io/v1' is not rollbackguard.io/v1alpha1
       unknown-placeholder.yaml      | spec.signals.errorRate.query: unknown placeholder {{namespce}}
       unquoted-placeholder.yaml     | spec.signals.errorRate.query: {{deployment}} must stand inside a quoted label value
+      burn-rate-without-slo.yaml    | spec.tiers.immediate.burnRate: needs spec.slo.objective
       """)
   void aBrokenPolicyGetsOneLineNamingTheFileAndTheField(String fixture, String problem) {
     Path file = FIXTURES.resolve("broken").resolve(fixture);
@@ -132,7 +133,7 @@ class LintCommandTest {
   @Test
   void everyBrokenFixtureIsCoveredAboveAndTheirProblemsAddUp() {
     CliRun run = CliRun.of("lint", FIXTURES.resolve("broken").toString());
-    assertThat(run.out()).endsWith("15 of 15 policies invalid (15 problems)\n");
+    assertThat(run.out()).endsWith("16 of 16 policies invalid (16 problems)\n");
     assertThat(run.exitCode()).isEqualTo(1);
   }
 

@@ -85,6 +85,48 @@ class SamplerIT {
     }
   }
 
+  /**
+   * DESIGN §1b, §5: each burn window is its own used signal, capped at each rollout's age. Deployments rolled out at
+   * different moments need different ranges at one instant; they still cost one request per used signal, the ranges
+   * joined by "or".
+   */
+  @Test
+  void burnWindowsCappedAtDifferentAgesStillCostOneQueryPerUsedSignalPerGridInstant() {
+    h = new OperatorHarness().startOperator();
+    List<String> names = IntStream.range(0, 6).mapToObj(i -> "svc-" + i).toList();
+    for (String n : names) {
+      healthy(n);
+      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
+    }
+    h.createPolicy("web", Map.of("tier", "web"), policy("8s") + "  slo: {objective: 0.999}\n"
+        + "  signals: {rateWindow: 1s}\n");
+    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream()
+        .filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable).count() == names.size());
+    int before = prometheus.queries().size();
+    for (String n : names) {
+      h.cluster.rollout(NS, n, Map.of("app", "registry/" + n + ":v2"), Pods.Ready);
+      long at = System.currentTimeMillis();
+      await().pollDelay(Duration.ofMillis(50)).until(() -> System.currentTimeMillis() - at >= 1_100);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream().filter(v -> v.getStatus() != null
+        && v.getStatus().revision == 2 && v.getStatus().phase == Phase.Stable).count() == names.size());
+
+    List<String> times = prometheus.times().subList(before, prometheus.times().size());
+    List<String> queries = prometheus.queries().subList(before, prometheus.queries().size());
+    Map<String, Long> perInstant = new TreeMap<>(times.stream()
+        .collect(Collectors.groupingBy(t -> t, Collectors.counting())));
+    // errorRate, latencyP95 and the four windows errorRate@1h, @5m, @6h, @30m: six per instant, for all six
+    assertThat(perInstant).isNotEmpty().allSatisfy((t, n) -> assertThat(n).as("queries at %s", t)
+        .isLessThanOrEqualTo(6));
+    // rollouts of different ages shared an instant: their capped ranges went in one request
+    assertThat(queries).anySatisfy(q -> assertThat(q).contains(") or ("));
+    for (RolloutVerdict v : verdicts()) {
+      RolloutVerdictStatus s = v.getStatus();
+      assertThat(s.samples.conclusive).as(v.getMetadata().getName()).containsEntry("errorRate@1h", s.samples.taken)
+          .containsEntry("errorRate@5m", s.samples.taken);
+    }
+  }
+
   @Test
   void instantsMissedWhileTheOperatorWasDownAreReadLateWithTheirOwnTime() {
     OperatorSettings settings = new OperatorSettings(Set.of(), null, null, 0).withCounterWriteMillis(0);

@@ -48,6 +48,32 @@ class RunbookWriterTest {
         "deployment v2.1.0. A fix is in progress.", "Service restored after disabling newCheckout.");
   }
 
+  /** The burn-rate finding the engine writes is the runbook's evidence, worded as on-call reads it. */
+  @Test
+  void aBurnRateFindingSaysHowFastTheBudgetGoes() {
+    io.rollbackguard.verdict.Policy policy = io.rollbackguard.TestingPolicies.policy(
+        "  observation: {window: 15m, interval: 30s}\n  slo: {objective: 0.999}\n");
+    java.util.Map<String, io.rollbackguard.verdict.MetricReading> metrics = new java.util.HashMap<>();
+    java.util.Map.of("errorRate", 0.0, "latencyP95", 0.1, "errorRate@1h", 0.016, "errorRate@5m", 0.021,
+        "errorRate@6h", 0.0, "errorRate@30m", 0.0)
+        .forEach((k, v) -> metrics.put(k, io.rollbackguard.verdict.MetricReading.of(v)));
+    io.rollbackguard.verdict.Verdict v = io.rollbackguard.verdict.VerdictEngine.evaluate(policy,
+        io.rollbackguard.verdict.EvaluationState.forRollout(null, "7", TestingIncidents.T0.toEpochMilli()),
+        new io.rollbackguard.verdict.Observation(metrics, 3, 3, 0, false, null, null, null, null,
+            io.rollbackguard.verdict.Observation.target("shop", "checkout")), TestingIncidents.T0.toEpochMilli())
+        .verdict();
+    TestingIncidents t = new TestingIncidents();
+    t.action = v.action();
+    t.tier = v.tier();
+    t.reason = v.reason();
+    t.findings = new java.util.ArrayList<>(v.findings());
+    t.timeline.set(1, new Incident.Event(at(0, 0), "RollbackRecommended", "RollbackImmediate (immediate): "
+        + v.reason()));
+    String md = RunbookWriter.write(t.build(), at(3, 0));
+    assertThat(md).contains("error ratio 1.6% over 1h and 2.1% over 5m, above 1.44% (14.4× the budget): error budget"
+        + " burning 16× — at this rate the month's budget is gone in 45 h (immediate tier)");
+  }
+
   @Test
   void anEvaluationHasNoDeadlineAndLeavesHotfixOrRollbackToPeople() {
     TestingIncidents t = new TestingIncidents();

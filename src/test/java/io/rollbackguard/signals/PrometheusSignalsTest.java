@@ -77,6 +77,37 @@ class PrometheusSignalsTest {
   }
 
   @Test
+  void burnWindowsOfRolloutsOfDifferentAgesGoInOneRequestEachCappedAtItsAge() throws Exception {
+    QueryTemplate errorRate = QueryTemplate.parse(DefaultQueries.of(Signals.ERROR_RATE, "deployment"));
+    MetricQueries q = new MetricQueries(Map.of("errorRate@1h", errorRate), "1m", "deployment",
+        Map.of("errorRate@1h", 3_600_000L), 30_000);
+    List<PrometheusSignals.Target> targets = List.of(
+        new PrometheusSignals.Target("young", "3", "a", NOW - 615_000),     // 10m15s: cut to 10m
+        new PrometheusSignals.Target("old", "3", "b", NOW - 7_200_000),     // 2h: the whole hour
+        new PrometheusSignals.Target("older", "3", "c", NOW - 9_000_000));
+    targets.forEach(t -> prometheus.set(t.name(), Signals.ERROR_RATE, 0.01));
+    Map<String, MetricReading> r = PrometheusSignals.sampleSignal(q, "errorRate@1h", client, "shop", targets, NOW,
+        60_000, Long.MAX_VALUE);
+    assertThat(prometheus.queries()).hasSize(1);
+    assertThat(prometheus.queries().get(0)).contains("[10m]", "[1h]", ") or (", "deployment=~\"old|older\"",
+        "deployment=~\"young\"");
+    assertThat(r.get("young").value()).isEqualTo(0.01);
+    assertThat(r.get("older").value()).isEqualTo(0.01);
+    // the evidence is the target's own query, over its own range
+    assertThat(r.get("young").query()).contains("[10m]").doesNotContain("[1h]", " or (");
+  }
+
+  @Test
+  void aBurnWindowIsNeverShorterThanRateWindowNorLongerThanItself() throws Exception {
+    MetricQueries q = new MetricQueries(Map.of(), "1m", "deployment", Map.of("errorRate@5m", 300_000L), 30_000);
+    assertThat(BurnRanges.range(q, "errorRate@5m", 10_000)).isEqualTo("1m");
+    assertThat(BurnRanges.range(q, "errorRate@5m", 170_000)).isEqualTo("150s");
+    assertThat(BurnRanges.range(q, "errorRate@5m", 3_600_000)).isEqualTo("5m");
+    assertThat(BurnRanges.range(q, "errorRate@5m", Long.MAX_VALUE)).isEqualTo("5m");
+    assertThat(BurnRanges.range(q, Signals.ERROR_RATE, 10_000)).isEqualTo("1m");
+  }
+
+  @Test
   void aDeploymentMissingFromTheGroupedResultHasNoData() throws Exception {
     prometheus.set("svc-0", Signals.ERROR_RATE, 0.0);
     MetricReading r = sample(defaults(Signals.ERROR_RATE), targets(2)).get("svc-1").get(Signals.ERROR_RATE);

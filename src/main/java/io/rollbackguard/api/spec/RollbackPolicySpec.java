@@ -3,9 +3,15 @@ package io.rollbackguard.api.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.slo) || !has(self.tiers)"
+    + " || ((!has(self.tiers.immediate) || !has(self.tiers.immediate.burnRate))"
+    + " && (!has(self.tiers.rapid) || !has(self.tiers.rapid.burnRate))"
+    + " && (!has(self.tiers.evaluate) || !has(self.tiers.evaluate.burnRate)))",
+    message = "a burnRate criterion needs spec.slo.objective")
 public class RollbackPolicySpec {
   @Required
   @JsonPropertyDescription("Selects the Deployments of this namespace that the policy guards.")
@@ -19,6 +25,10 @@ public class RollbackPolicySpec {
 
   @JsonPropertyDescription("PromQL templates for the metric signals.")
   public SignalsSpec signals;
+
+  @JsonPropertyDescription("The service level objective: with it, burnRate criteria (and their defaults in the"
+      + " immediate and rapid tiers) judge how fast a rollout spends the error budget.")
+  public SloSpec slo;
 
   @JsonPropertyDescription("Thresholds per tier; each criterion named here replaces the default one whole.")
   public TiersSpec tiers;

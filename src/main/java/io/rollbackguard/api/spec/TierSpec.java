@@ -18,6 +18,10 @@ public class TierSpec {
   @JsonPropertyDescription("95th percentile latency: a duration (2s, 1500ms) or a number of seconds.")
   public MetricCriterionSpec latencyP95;
 
+  @JsonPropertyDescription("Error budget burn over a long and a short window; needs spec.slo. Defaults when slo is"
+      + " set: immediate 14.4x over 1h and 5m, rapid 6x over 6h and 30m.")
+  public BurnRateCriterionSpec burnRate;
+
   @JsonPropertyDescription("No available replica while replicas > 0.")
   public ConditionCriterionSpec serviceDown;
 
