@@ -14,7 +14,6 @@ import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.KubernetesNames;
 import io.rollbackguard.policy.PolicyCompiler;
 import io.rollbackguard.policy.PolicyProblem;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -115,7 +113,7 @@ final class AlertsCommand implements Callable<Integer> {
 
   private void alerts(ManifestReader reader, Path file, PrintWriter err) {
     String source = ManifestReader.displayName(file);
-    if (isPolicyTest(file)) {
+    if (ManifestFiles.isPolicyTest(file)) {
       err.println(source + ": skipped (a policy test file)");
       return;
     }
@@ -204,30 +202,8 @@ final class AlertsCommand implements Callable<Integer> {
 
   /** Files as given; directories are searched for manifests, policy tests left out. */
   private List<Path> manifests(PrintWriter err) {
-    List<Path> files = new ArrayList<>();
-    for (Path p : paths) {
-      if (!Files.isDirectory(p)) {
-        files.add(p);
-        continue;
-      }
-      try (Stream<Path> walk = Files.walk(p)) {
-        walk.filter(Files::isRegularFile).filter(AlertsCommand::isManifestName).filter(f -> !isPolicyTest(f))
-            .sorted().forEach(files::add);
-      } catch (IOException e) {
-        err.println("error: " + p + ": cannot read: " + ClusterConnection.rootMessage(e));
-        errors++;
-      }
-    }
-    return files;
-  }
-
-  private static boolean isManifestName(Path file) {
-    String name = file.getFileName().toString();
-    return name.endsWith(".yaml") || name.endsWith(".yml");
-  }
-
-  private static boolean isPolicyTest(Path file) {
-    String name = file.getFileName().toString();
-    return name.endsWith(".test.yaml") || name.endsWith(".test.yml");
+    ManifestFiles.Found found = ManifestFiles.of(paths, err);
+    errors += found.unreadableDirectories();
+    return found.files();
   }
 }

@@ -7,7 +7,6 @@ import io.rollbackguard.manifest.UnreadableInputException;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.PolicyCompiler;
 import io.rollbackguard.policy.PolicyProblem;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,7 +82,7 @@ final class LintCommand implements Callable<Integer> {
 
   private void lint(ManifestReader reader, Path file, PrintWriter out, PrintWriter err) {
     String source = ManifestReader.displayName(file);
-    if (isPolicyTest(file)) {
+    if (ManifestFiles.isPolicyTest(file)) {
       err.println(source + ": skipped (a policy test file: run `rollback-guard test` on it)");
       return;
     }
@@ -179,32 +177,10 @@ final class LintCommand implements Callable<Integer> {
         + warned + unreadable;
   }
 
-  /** Files as given; directories are searched for manifests. A missing path is reported when it is read. */
+  /** Files as given; directories are searched for manifests, policy tests left out. */
   private List<Path> manifests(PrintWriter err) {
-    List<Path> files = new ArrayList<>();
-    for (Path p : paths) {
-      if (!Files.isDirectory(p)) {
-        files.add(p);
-        continue;
-      }
-      try (Stream<Path> walk = Files.walk(p)) {
-        walk.filter(Files::isRegularFile).filter(LintCommand::isManifestName).filter(f -> !isPolicyTest(f))
-            .sorted().forEach(files::add);
-      } catch (IOException e) {
-        err.println("error: " + p + ": cannot read: " + ClusterConnection.rootMessage(e));
-        unreadableFiles++;
-      }
-    }
-    return files;
-  }
-
-  private static boolean isManifestName(Path file) {
-    String name = file.getFileName().toString();
-    return name.endsWith(".yaml") || name.endsWith(".yml");
-  }
-
-  private static boolean isPolicyTest(Path file) {
-    String name = file.getFileName().toString();
-    return name.endsWith(".test.yaml") || name.endsWith(".test.yml");
+    ManifestFiles.Found found = ManifestFiles.of(paths, err);
+    unreadableFiles += found.unreadableDirectories();
+    return found.files();
   }
 }
