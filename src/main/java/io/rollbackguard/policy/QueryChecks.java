@@ -108,7 +108,7 @@ final class QueryChecks {
         return e.getMessage();
       }
       try {
-        PromqlParser.Result result = PromqlParser.parse(rendered.query());
+        PromqlParser.Result result = parsed(rendered.query());
         if (result.type() == ValueType.MATRIX || result.type() == ValueType.STRING) {
           return "the query gives " + result.type().described() + "; a signal needs an instant vector or a scalar"
               + (result.type() == ValueType.MATRIX ? ": turn it into one with a function such as rate()" : "");
@@ -123,6 +123,34 @@ final class QueryChecks {
             + e.getMessage() + hint(rendered.filledAt(e.start()), e.getMessage());
       }
     }
+  }
+
+  /**
+   * Parsed queries by their text, the last 1,024: most policies use the default queries, so a fleet's policies (or a
+   * file of 10,000) check the same few texts over and over; this makes that work, and its garbage, once per text.
+   */
+  private static final Map<String, Object> PARSED = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+          return size() > 1_024;
+        }
+      });
+
+  private static PromqlParser.Result parsed(String query) throws PromqlException {
+    Object known = PARSED.get(query);
+    if (known == null) {
+      try {
+        known = PromqlParser.parse(query);
+      } catch (PromqlException e) {
+        known = e;
+      }
+      PARSED.put(query, known);
+    }
+    if (known instanceof PromqlException e) {
+      throw e;
+    }
+    return (PromqlParser.Result) known;
   }
 
   /** What a message says of a placeholder whose value is where the query went wrong. */
