@@ -33,7 +33,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -52,7 +51,7 @@ import java.util.regex.Pattern;
  *     --deployments 1000 [--jar target/rollback-guard.jar] [--operator-xmx 512m] [--timeout-minutes 40]
  * </pre>
  */
-public final class FleetBenchmark {
+public final class FleetBenchmark implements GuardedRun.Benchmark {
   static final String NS = "bench";
   static final String POLICY = "fleet";
   static final long INTERVAL_MS = 2_000;
@@ -71,6 +70,21 @@ public final class FleetBenchmark {
   final Map<String, String[]> rows = new LinkedHashMap<>();
   final List<String> notes = new ArrayList<>();
   final List<String> problems = new ArrayList<>();
+
+  @Override
+  public List<String> problems() {
+    return problems;
+  }
+
+  @Override
+  public FleetBenchmark.StubPrometheus prometheus() {
+    return prometheus;
+  }
+
+  @Override
+  public EmbeddedKubernetes k8s() {
+    return k8s;
+  }
   volatile OperatorProcess operator;
   EmbeddedKubernetes k8s;
   KubernetesClient client;
@@ -99,39 +113,7 @@ public final class FleetBenchmark {
     if (b.verdictsTimeoutSeconds < 0) {
       b.verdictsTimeoutSeconds = Math.max(180, b.n * 15L / 100); // 1,500 s at 10,000: far beyond the target
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(b::killOperator, "kill-operator"));
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(TimeUnit.MINUTES.toMillis(b.timeoutMinutes));
-      } catch (InterruptedException e) {
-        return;
-      }
-      b.problems.add("TIMEOUT: the whole run took more than " + b.timeoutMinutes + " min; partial results");
-      b.killOperator();
-      b.print();
-      Runtime.getRuntime().halt(3);
-    }, "watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    int rc = 0;
-    try {
-      b.run();
-    } catch (Throwable t) {
-      b.problems.add("benchmark failed: " + t);
-      t.printStackTrace();
-      rc = 1;
-    } finally {
-      b.killOperator();
-      b.scanLog();
-      b.print();
-      if (b.prometheus != null) {
-        b.prometheus.close();
-      }
-      if (b.k8s != null) {
-        b.k8s.close();
-      }
-    }
-    System.exit(rc);
+    GuardedRun.main(b, b.timeoutMinutes);
   }
 
   static String name(int i) {
@@ -154,7 +136,8 @@ public final class FleetBenchmark {
     System.err.printf(Locale.ROOT, "[%tT] %s%n", System.currentTimeMillis(), s);
   }
 
-  void run() throws Exception {
+  @Override
+  public void run() throws Exception {
     long t0 = System.nanoTime();
     k8s = EmbeddedKubernetes.start();
     client = k8s.client();
@@ -493,12 +476,14 @@ public final class FleetBenchmark {
     return heap.describe(operatorXmx);
   }
 
-  boolean killOperator() {
+  @Override
+  public boolean killOperator() {
     OperatorProcess p = operator;
     return p == null || p.kill();
   }
 
-  void scanLog() {
+  @Override
+  public void scanLog() {
     if (log == null || !Files.exists(log)) {
       return;
     }
@@ -577,7 +562,8 @@ public final class FleetBenchmark {
     }
   }
 
-  synchronized void print() {
+  @Override
+  public synchronized void print() {
     StringBuilder sb = new StringBuilder();
     sb.append("\n### Fleet benchmark, N = ").append(String.format(Locale.ROOT, "%,d", n))
         .append(" Deployments × 3 pods (").append(Runtime.getRuntime().availableProcessors())

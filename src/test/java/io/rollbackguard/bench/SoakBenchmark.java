@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,7 +41,7 @@ import java.util.function.BooleanSupplier;
  *     [--window 5m] [--interval 15s] [--pods-first] [--unique-names] [--wait-seconds 300] [--log FILE]
  * </pre>
  */
-public final class SoakBenchmark {
+public final class SoakBenchmark implements GuardedRun.Benchmark {
   static final String NS = "soak";
   /** JOSDK's TemporaryResourceCache keeps the uid of every deleted resource for 20 min in a LinkedHashMap. */
   static final String LINKED_ENTRY = "java.util.LinkedHashMap$Entry";
@@ -68,6 +67,21 @@ public final class SoakBenchmark {
   final List<String[]> cycleRows = new ArrayList<>();
   final List<String> notes = new ArrayList<>();
   final List<String> problems = new ArrayList<>();
+
+  @Override
+  public List<String> problems() {
+    return problems;
+  }
+
+  @Override
+  public FleetBenchmark.StubPrometheus prometheus() {
+    return prometheus;
+  }
+
+  @Override
+  public EmbeddedKubernetes k8s() {
+    return k8s;
+  }
   volatile OperatorProcess operator;
   EmbeddedKubernetes k8s;
   KubernetesClient client;
@@ -103,39 +117,7 @@ public final class SoakBenchmark {
         }
       }
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(b::killOperator, "kill-operator"));
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(TimeUnit.MINUTES.toMillis(b.timeoutMinutes));
-      } catch (InterruptedException e) {
-        return;
-      }
-      b.problems.add("TIMEOUT: the whole run took more than " + b.timeoutMinutes + " min; partial results");
-      b.killOperator();
-      b.print();
-      Runtime.getRuntime().halt(3);
-    }, "watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    int rc = 0;
-    try {
-      b.run();
-    } catch (Throwable t) {
-      b.problems.add("benchmark failed: " + t);
-      t.printStackTrace();
-      rc = 1;
-    } finally {
-      b.scanLog();
-      b.killOperator();
-      b.print();
-      if (b.prometheus != null) {
-        b.prometheus.close();
-      }
-      if (b.k8s != null) {
-        b.k8s.close();
-      }
-    }
-    System.exit(rc);
+    GuardedRun.main(b, b.timeoutMinutes);
   }
 
   /** {@code p-NNN}, or {@code p-cCC-NNN} with --unique-names. */
@@ -148,7 +130,8 @@ public final class SoakBenchmark {
     return uniqueNames ? String.format(Locale.ROOT, "d-c%02d-%03d", c, i) : String.format(Locale.ROOT, "d-%03d", i);
   }
 
-  void run() throws Exception {
+  @Override
+  public void run() throws Exception {
     long t0 = System.nanoTime();
     k8s = EmbeddedKubernetes.start();
     client = k8s.client();
@@ -368,12 +351,14 @@ public final class SoakBenchmark {
     return client.resources(RolloutVerdict.class).inNamespace(NS).list().getItems();
   }
 
-  boolean killOperator() {
+  @Override
+  public boolean killOperator() {
     OperatorProcess p = operator;
     return p == null || p.kill();
   }
 
-  void scanLog() {
+  @Override
+  public void scanLog() {
     try {
       OperatorProcess.LogScan scan = OperatorProcess.scanLog(log, l -> l.replaceAll("[pd]-(c\\d+-)?\\d{3}", "X"));
       notes.add("Operator log: " + scan.warn() + " WARN / " + scan.error() + " ERROR / " + scan.exceptions()
@@ -385,7 +370,8 @@ public final class SoakBenchmark {
     }
   }
 
-  synchronized void print() {
+  @Override
+  public synchronized void print() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%n### Soak: %d policies and Deployments created and deleted, a warm-up "
         + "and %d cycles (%d cores, %s %s, operator -Xmx%s, observation window %s, interval %s, settle %d s, %s, "
