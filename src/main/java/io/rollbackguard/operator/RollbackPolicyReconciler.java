@@ -68,12 +68,14 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
   private final java.util.Map<String, Assembled> assembledAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Assembled(long at, long gap) {}
-  private InformerEventSource<Deployment, RollbackPolicy> deployments;
+  private final WorkloadCache workloads;
   private InformerEventSource<RolloutVerdict, RollbackPolicy> verdicts;
 
   RollbackPolicyReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog,
       PrometheusConnections prometheus, StatusRecorder<RollbackPolicy, RollbackPolicyStatus> statusRecorder,
-      EventRecorder eventRecorder, RecommendationGauges gauges, MetricSampler sampler, OperatorMetrics metrics) {
+      EventRecorder eventRecorder, RecommendationGauges gauges, MetricSampler sampler, OperatorMetrics metrics,
+      WorkloadCache workloads) {
+    this.workloads = workloads;
     this.metrics = metrics;
     this.client = client;
     this.clock = clock;
@@ -91,17 +93,11 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     var serialization = context.getClient().getKubernetesSerialization();
     // Which Deployments exist and what their labels are is all this reconciler reads of them; and only a new, a
     // re-labelled or a deleted Deployment changes what a policy selects (status updates are the verdicts' business).
-    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
-            RollbackPolicy.class)
-        .withName("selected-deployments")
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Deployment.class,
-            serialization, "metadata.uid", "metadata.labels"))
-        .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getMetadata().getLabels(),
-            before.getMetadata().getLabels()))
-        .withSecondaryToPrimaryMapper(d -> policies.list(d.getMetadata().getNamespace(),
+    WorkloadEvents<RollbackPolicy> selected = new WorkloadEvents<RollbackPolicy>("selected-deployments", workloads)
+        .deployments(d -> policies.list(d.getMetadata().getNamespace(),
                 p -> Guardianship.selects(p, d.getMetadata().getLabels()))
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build(), context);
+            .map(ResourceID::fromResource).collect(Collectors.toSet()),
+            (before, now) -> !java.util.Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()));
     // The summary reads only this much of each verdict.
     verdicts = new InformerEventSource<>(InformerEventSourceConfiguration.from(RolloutVerdict.class,
             RollbackPolicy.class)
@@ -120,10 +116,12 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
           }
           return ids;
         })
+        // Nothing asks JOSDK for a policy's verdicts (the BY_POLICY index does): no second index of them is kept.
+        .withPrimaryToSecondaryMapper(p -> Set.of())
         .build(), context);
     verdicts.addIndexer(VerdictReconciler.BY_POLICY, v -> List.of(VerdictReconciler.nsKey(
         v.getMetadata().getNamespace(), VerdictReconciler.policyOf(v))));
-    return List.of(deployments, verdicts);
+    return List.of(selected, verdicts);
   }
 
   @Override
@@ -170,7 +168,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     }
     List<RollbackPolicy> neighbours = context.getPrimaryCache().list(namespace).toList();
     List<RollbackPolicyStatus.Conflict> conflicts = new ArrayList<>();
-    deployments.list(namespace, d -> Guardianship.selects(policy, d.getMetadata().getLabels())).forEach(d -> {
+    workloads.deployments(namespace).filter(d -> Guardianship.selects(policy, d.getMetadata().getLabels())).forEach(d -> {
       RollbackPolicy guardian = Guardianship.guardian(d, neighbours.stream()).orElse(policy);
       if (!guardian.getMetadata().getName().equals(name)) {
         conflicts.add(new RollbackPolicyStatus.Conflict(d.getMetadata().getName(), guardian.getMetadata().getName()));
