@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -103,7 +104,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
             RollbackPolicy.class)
         .withName("verdicts")
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
-            serialization, "metadata.labels", "metadata.annotations", "spec", "status.revision", "status.phase", "status.action",
+            serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences", "spec", "status.revision", "status.phase", "status.action",
             "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
             "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs"))
         .withSecondaryToPrimaryMapper(v -> {
@@ -172,7 +173,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
       RollbackPolicy guardian = Guardianship.guardian(d, neighbours.stream()).orElse(policy);
       if (!guardian.getMetadata().getName().equals(name)) {
         conflicts.add(new RollbackPolicyStatus.Conflict(d.getMetadata().getName(), guardian.getMetadata().getName()));
-      } else if (verdicts.get(new ResourceID(d.getMetadata().getName(), namespace)).isEmpty()) {
+      } else if (missingVerdict(d)) {
         createVerdict(d, name);
       }
     });
@@ -209,6 +210,32 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
       eventRecorder.record(policy, policy.getMetadata().getName() + ".conflict." + c.deployment + "."
           + c.guardedBy, e);
     }
+  }
+
+  /**
+   * Whether the Deployment has no verdict yet. A cached verdict owned by another Deployment of the same name (one
+   * deleted and created again) is checked against the API server: if it is gone there, its delete never reached this
+   * cache, and waiting for the event would leave the new Deployment unguarded for good. Costs a GET only then.
+   */
+  private boolean missingVerdict(Deployment d) {
+    String namespace = d.getMetadata().getNamespace();
+    String name = d.getMetadata().getName();
+    Optional<RolloutVerdict> cached = verdicts.get(new ResourceID(name, namespace));
+    if (cached.isEmpty()) {
+      return true;
+    }
+    List<io.fabric8.kubernetes.api.model.OwnerReference> owners = cached.get().getMetadata().getOwnerReferences();
+    boolean ownedByAnother = owners != null && !owners.isEmpty() && d.getMetadata().getUid() != null
+        && owners.stream().noneMatch(o -> d.getMetadata().getUid().equals(o.getUid()));
+    if (!ownedByAnother) {
+      return false;
+    }
+    boolean gone = client.resources(RolloutVerdict.class).inNamespace(namespace).withName(name).get() == null;
+    if (gone) {
+      LOG.warn("policy {}/{}: the cached verdict {} belongs to an earlier Deployment of that name and is gone from "
+          + "the API server (a delete the cache missed): creating it anew", namespace, VerdictReconciler.policyOf(cached.get()), name);
+    }
+    return gone;
   }
 
   private void createVerdict(Deployment d, String policy) {
