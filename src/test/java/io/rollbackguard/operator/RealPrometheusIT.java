@@ -81,13 +81,30 @@ class RealPrometheusIT {
   }
 
   private void guardCheckout(String window) {
+    guardCheckout(window, "  tiers:\n    immediate:\n      errorRate: {above: 0.05, for: 2s}\n");
+  }
+
+  private void guardCheckout(String window, String rest) {
+    deployAndGuard(window, rest);
+    awaitTarget(d -> d.phase == Phase.Stable);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+  }
+
+  /**
+   * Revision 2 rolls out as soon as the policy guards revision 1, without waiting for revision 1 to pass a window of
+   * its own (a fresh Deployment is observed first): for the tests that need no stable revision.
+   */
+  private void guardCheckoutAndRollOutAtOnce(String window, String rest) {
+    deployAndGuard(window, rest);
+    awaitTarget(d -> d.revision == 1);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+  }
+
+  private void deployAndGuard(String window, String rest) {
     h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 3, Map.of("app", "registry/checkout:v1"));
     h.createPolicy("checkout", "checkout", "  prometheus: {url: '" + prometheusUrl + "', timeout: 2s}\n"
         + "  observation: {window: " + window + ", interval: 1s}\n"
-        + "  signals: {rateWindow: 5s}\n"
-        + "  tiers:\n    immediate:\n      errorRate: {above: 0.05, for: 2s}\n");
-    awaitTarget(d -> d.phase == Phase.Stable);
-    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+        + "  signals: {rateWindow: 5s}\n" + rest);
   }
 
   private RolloutVerdictStatus awaitTarget(Predicate<RolloutVerdictStatus> p) {
@@ -114,6 +131,28 @@ class RealPrometheusIT {
       assertThat(f.observed).isStrictlyBetween(0.05, 0.10);
       assertThat(f.query).contains("deployment=~\"checkout\"");
     });
+  }
+
+  /**
+   * A burn rate on real {@code rate()} windows: 7% of errors against a 99% objective burn the budget 7× on both the
+   * 20s and the 5s window (each capped at the rollout's age), above the factor 5; the error-rate criterion is off, so
+   * only the burn rate can fire.
+   */
+  @Test
+  void budgetBurningSevenTimesOnBothRealWindowsRollsBackNow() {
+    guardCheckoutAndRollOutAtOnce("60s", "  slo: {objective: 0.99}\n  tiers:\n    immediate:\n      errorRate: {disabled: true}\n"
+        + "      burnRate: {factor: 5, longWindow: 20s, shortWindow: 5s, for: 2s}\n"
+        + "    rapid:\n      burnRate: {disabled: true}\n");
+    awaitTarget(d -> d.revision == 2 && d.phase == Phase.Observing && d.evaluation.countedSamples() >= 2);
+    exporter.errorFraction = 0.07;
+    RolloutVerdictStatus d = awaitTarget(t -> t.action == Action.RollbackImmediate);
+    assertThat(d.findings).anySatisfy(f -> {
+      assertThat(f.signal).isEqualTo(Signals.BURN_RATE);
+      assertThat(f.tier).hasToString("immediate");
+      assertThat(f.observed).as("burn factor").isStrictlyBetween(5.0, 10.0);
+      assertThat(f.message).contains("over 20s").contains("over 5s").contains("burning");
+    });
+    assertThat(d.evaluation.observed.keySet()).contains("errorRate@20s", "errorRate@5s");
   }
 
   @Test
