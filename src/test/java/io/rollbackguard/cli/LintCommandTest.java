@@ -118,6 +118,9 @@ class LintCommandTest {
       unknown-placeholder.yaml      | spec.signals.errorRate.query: unknown placeholder {{namespce}}
       unquoted-placeholder.yaml     | spec.signals.errorRate.query: {{deployment}} must stand inside a quoted label value
       burn-rate-without-slo.yaml    | spec.tiers.immediate.burnRate: needs spec.slo.objective
+      regression-on-kubernetes-signal.yaml | spec.tiers.rapid.regression.signal: 'crashLooping' is not a metric signal
+      regression-min-samples.yaml   | spec.tiers.evaluate.regression.minSamples: 10 can never be reached: with window 5m
+      regression-direction.yaml     | spec.tiers.evaluate.regression.direction: 'up' is not one of increase, decrease, at line 8
       """)
   void aBrokenPolicyGetsOneLineNamingTheFileAndTheField(String fixture, String problem) {
     Path file = FIXTURES.resolve("broken").resolve(fixture);
@@ -133,7 +136,7 @@ class LintCommandTest {
   @Test
   void everyBrokenFixtureIsCoveredAboveAndTheirProblemsAddUp() {
     CliRun run = CliRun.of("lint", FIXTURES.resolve("broken").toString());
-    assertThat(run.out()).endsWith("16 of 16 policies invalid (16 problems)\n");
+    assertThat(run.out()).endsWith("19 of 19 policies invalid (19 problems)\n");
     assertThat(run.exitCode()).isEqualTo(1);
   }
 
