@@ -52,13 +52,13 @@ final class RegressionLooks {
           + (baseline == null ? "not fetched yet" : baseline.unavailable()));
     } else {
       FalseAlarmBudget budget = new FalseAlarmBudget(r.test().alpha(), spent);
-      RegressionWindow.Step step = RegressionWindow.step(r.test(), window, baseline.values(), stride,
+      RegressionWindow.Step step = RegressionWindow.step(r.test(), window, own(r, baseline, p), stride,
           plannedSamples(p, s), budget);
       look = step.look();
       spent = step.budget().spent();
     }
     String message = describe(c, look, SampleSpacing.used(window, stride),
-        baseline == null ? new double[0] : SampleSpacing.used(baseline.values(), stride));
+        baseline == null ? new double[0] : SampleSpacing.used(own(r, baseline, p), stride));
     s.regressions.put(c.id(), new RegressionTrack(slots, List.copyOf(samples), spent,
         look.state().name(), Double.isNaN(look.changeOfMeans()) ? null : look.changeOfMeans(), message));
     return look.breached() ? message : null;
@@ -80,6 +80,16 @@ final class RegressionLooks {
       out[out.length - 1] = conclusive.get(conclusive.size() - 1);
     }
     return out;
+  }
+
+  /**
+   * The criterion's own part of the baseline: its last {@code baseline ÷ interval} points (another criterion on the
+   * same signal may have asked for a longer one).
+   */
+  private static double[] own(Criterion.Regression r, BaselineSamples baseline, Policy p) {
+    double[] all = baseline.values();
+    long points = Math.max(1, r.test().baselineMillis() / p.intervalMillis());
+    return all.length <= points ? all : Arrays.copyOfRange(all, all.length - (int) points, all.length);
   }
 
   /** The counted samples of the window in all: its grid instants from initialDelay to the one that closes it. */

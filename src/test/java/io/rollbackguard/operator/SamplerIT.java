@@ -127,6 +127,55 @@ class SamplerIT {
     }
   }
 
+  /**
+   * DESIGN §1b: a regression's baseline is one range query per rollout at the policy's interval, grouped like the
+   * instant queries, never one per grid instant; the instant queries stay one per used signal per instant.
+   */
+  @Test
+  void baselinesCostOneRangeQueryPerRolloutAtMostAndTheRegressionFiresOnEach() {
+    h = new OperatorHarness().startOperator();
+    List<String> names = IntStream.range(0, 6).mapToObj(i -> "svc-" + i).toList();
+    for (String n : names) {
+      healthy(n);
+      prometheus.setBefore(n, Signals.LATENCY_P95, 0.12); // revision 1 reads as its own baseline: no regression
+      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
+    }
+    h.createPolicy("web", Map.of("tier", "web"), policy("12s") + "  signals: {rateWindow: 1s}\n"
+        + "  tiers:\n    rapid:\n      regression: {signal: latencyP95, baseline: 20s, minSamples: 5}\n");
+    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream()
+        .filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable).count() == names.size());
+    int instantsBefore = prometheus.times().size();
+    int rangesBefore = prometheus.rangeQueries().size();
+    for (String n : names) {
+      prometheus.set(n, Signals.LATENCY_P95, 0.36); // three times the baseline's 120ms
+      h.cluster.rollout(NS, n, Map.of("app", "registry/" + n + ":v2"), Pods.Ready);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream().filter(v -> v.getStatus() != null
+        && v.getStatus().revision == 2 && v.getStatus().phase == Phase.Breached).count() == names.size());
+
+    long lastStart = verdicts().stream().mapToLong(v -> java.time.Instant.parse(v.getStatus().rolloutStartedAt)
+        .toEpochMilli()).max().orElseThrow();
+    List<ScriptedPrometheus.RangeQuery> ranges = prometheus.rangeQueries().subList(rangesBefore,
+        prometheus.rangeQueries().size());
+    assertThat(ranges).isNotEmpty().hasSizeLessThanOrEqualTo(names.size()).allSatisfy(r -> {
+      assertThat(r.step()).isEqualTo(1.0);
+      assertThat(r.end() - r.start()).as("20 points of the 20s baseline, at least").isGreaterThanOrEqualTo(19.0);
+      assertThat(r.end() * 1000).as("before the rollout").isLessThanOrEqualTo(lastStart);
+      assertThat(r.query()).contains("histogram_quantile").contains("deployment=~");
+    });
+    Map<String, Long> perInstant = prometheus.times().subList(instantsBefore, prometheus.times().size()).stream()
+        .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
+    assertThat(perInstant).allSatisfy((t, n) -> assertThat(n).as("queries at %s", t).isLessThanOrEqualTo(2));
+    for (RolloutVerdict v : verdicts()) {
+      assertThat(v.getStatus().action).as(v.getMetadata().getName())
+          .isEqualTo(io.rollbackguard.verdict.Action.RollbackRapid);
+      assertThat(v.getStatus().findings).anySatisfy(f -> {
+        assertThat(f.signal).isEqualTo(Signals.REGRESSION);
+        assertThat(f.message).startsWith("p95 latency ×3 of its 20s baseline");
+      });
+    }
+  }
+
   @Test
   void instantsMissedWhileTheOperatorWasDownAreReadLateWithTheirOwnTime() {
     OperatorSettings settings = new OperatorSettings(Set.of(), null, null, 0).withCounterWriteMillis(0);
