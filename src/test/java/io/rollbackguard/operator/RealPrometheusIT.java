@@ -185,7 +185,7 @@ class RealPrometheusIT {
       assertThat(f.signal).isEqualTo(Signals.REGRESSION);
       assertThat(f.tier).hasToString("rapid");
       assertThat(f.observed).as("change of the means").isGreaterThan(2.0);
-      assertThat(f.message).startsWith("p95 latency ×").contains("of its 20s baseline")
+      assertThat(f.message).startsWith("p95 latency ×").contains(" against the 20s before the rollout")
           .containsPattern("median 1\\.[0-9]+s vs 300ms");
     });
   }

@@ -171,7 +171,7 @@ class SamplerIT {
           .isEqualTo(io.rollbackguard.verdict.Action.RollbackRapid);
       assertThat(v.getStatus().findings).anySatisfy(f -> {
         assertThat(f.signal).isEqualTo(Signals.REGRESSION);
-        assertThat(f.message).startsWith("p95 latency ×3 of its 20s baseline");
+        assertThat(f.message).startsWith("p95 latency ×3 against the 20s before the rollout");
       });
     }
   }

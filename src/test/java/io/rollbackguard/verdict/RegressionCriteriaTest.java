@@ -55,7 +55,7 @@ class RegressionCriteriaTest {
     assertThat(f.tier()).isEqualTo(Tier.rapid);
     assertThat(f.observed()).as("change of the means").isBetween(1.8, 2.2);
     assertThat(f.threshold()).isEqualTo(1.2);
-    assertThat(f.message()).startsWith("p95 latency ×2").contains("of its 1h baseline (allowed ×1.2): mean ")
+    assertThat(f.message()).startsWith("p95 latency ×2").contains(" against the 1h before the rollout (allowed ×1.2): mean ")
         .containsPattern("median 1[5-6][0-9](\\.[0-9]+)?ms vs [78][0-9](\\.[0-9]+)?ms")
         .containsPattern("shift \\+[0-9.]+ms, at least \\+[0-9.]+ms at 99\\.[0-9]+% confidence \\(p = .* ≤ ")
         .endsWith("10 vs 60 samples");
