@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class Regressions {
   /** What a verdict keeps of a window for each regression criterion, so that its status stays within 8 KiB. */
-  static final int MAX_WINDOW_SAMPLES = 120;
+  static final int MAX_WINDOW_SAMPLES = 64;
   /** Prometheus refuses a range query of more points a series. */
   static final int MAX_BASELINE_POINTS = 11_000;
 

@@ -46,6 +46,21 @@ class SamplerIT {
     prometheus.set(name, Signals.REQUEST_RATE, 25.0);
   }
 
+  /** Six healthy Deployments (scripted by {@code script} too) guarded by one policy, each Stable at revision 1. */
+  private List<String> sixStable(String policyBody, java.util.function.Consumer<String> script) {
+    h = new OperatorHarness().startOperator();
+    List<String> names = IntStream.range(0, 6).mapToObj(i -> "svc-" + i).toList();
+    for (String n : names) {
+      healthy(n);
+      script.accept(n);
+      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
+    }
+    h.createPolicy("web", Map.of("tier", "web"), policyBody);
+    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream()
+        .filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable).count() == names.size());
+    return names;
+  }
+
   private List<RolloutVerdict> verdicts() {
     return h.client.resources(RolloutVerdict.class).inNamespace(NS).list().getItems();
   }
@@ -92,16 +107,8 @@ class SamplerIT {
    */
   @Test
   void burnWindowsCappedAtDifferentAgesStillCostOneQueryPerUsedSignalPerGridInstant() {
-    h = new OperatorHarness().startOperator();
-    List<String> names = IntStream.range(0, 6).mapToObj(i -> "svc-" + i).toList();
-    for (String n : names) {
-      healthy(n);
-      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
-    }
-    h.createPolicy("web", Map.of("tier", "web"), policy("8s") + "  slo: {objective: 0.999}\n"
-        + "  signals: {rateWindow: 1s}\n");
-    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream()
-        .filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable).count() == names.size());
+    List<String> names = sixStable(policy("8s") + "  slo: {objective: 0.999}\n  signals: {rateWindow: 1s}\n",
+        n -> { });
     int before = prometheus.queries().size();
     for (String n : names) {
       h.cluster.rollout(NS, n, Map.of("app", "registry/" + n + ":v2"), Pods.Ready);
@@ -133,17 +140,10 @@ class SamplerIT {
    */
   @Test
   void baselinesCostOneRangeQueryPerRolloutAtMostAndTheRegressionFiresOnEach() {
-    h = new OperatorHarness().startOperator();
-    List<String> names = IntStream.range(0, 6).mapToObj(i -> "svc-" + i).toList();
-    for (String n : names) {
-      healthy(n);
-      prometheus.setBefore(n, Signals.LATENCY_P95, 0.12); // revision 1 reads as its own baseline: no regression
-      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
-    }
-    h.createPolicy("web", Map.of("tier", "web"), policy("12s") + "  signals: {rateWindow: 1s}\n"
-        + "  tiers:\n    rapid:\n      regression: {signal: latencyP95, baseline: 20s, minSamples: 5}\n");
-    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream()
-        .filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable).count() == names.size());
+    // revision 1 reads as its own baseline: no regression
+    List<String> names = sixStable(policy("12s") + "  signals: {rateWindow: 1s}\n"
+        + "  tiers:\n    rapid:\n      regression: {signal: latencyP95, baseline: 20s, minSamples: 5}\n",
+        n -> prometheus.setBefore(n, Signals.LATENCY_P95, 0.12));
     int instantsBefore = prometheus.times().size();
     int rangesBefore = prometheus.rangeQueries().size();
     for (String n : names) {
