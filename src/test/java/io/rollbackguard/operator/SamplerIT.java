@@ -176,6 +176,31 @@ class SamplerIT {
     }
   }
 
+  /** The baseline lives in memory: a restarted operator fetches it again and the window's regression still fires. */
+  @Test
+  void aRestartedOperatorFetchesTheBaselineAgainAndTheRegressionResumes() {
+    OperatorSettings settings = new OperatorSettings(Set.of(), null, null, 0).withCounterWriteMillis(0);
+    h = new OperatorHarness().startOperator(settings);
+    healthy("checkout");
+    prometheus.setBefore("checkout", Signals.LATENCY_P95, 0.12);
+    h.createPolicy("checkout", "checkout", policy("20s") + "  signals: {rateWindow: 1s}\n"
+        + "  tiers:\n    rapid:\n      regression: {signal: latencyP95, baseline: 10s, minSamples: 8}\n");
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+    // no stable revision is needed: revision 2 follows as soon as revision 1 is guarded
+    await().atMost(Duration.ofSeconds(60)).until(() -> h.target("checkout", "checkout"), d -> d != null);
+    prometheus.set("checkout", Signals.LATENCY_P95, 0.36);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.revision == 2 && d.evaluation.countedSamples() >= 2);
+    h.stopOperator();
+    int before = prometheus.rangeQueries().size();
+    h.startOperator(settings);
+    RolloutVerdictStatus d = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
+        t -> t != null && t.revision == 2 && t.action == io.rollbackguard.verdict.Action.RollbackRapid);
+    assertThat(prometheus.rangeQueries().size()).as("the baseline fetched again").isGreaterThan(before);
+    assertThat(d.findings).anySatisfy(f -> assertThat(f.message).startsWith("p95 latency ×3 against the 10s"));
+  }
+
   @Test
   void instantsMissedWhileTheOperatorWasDownAreReadLateWithTheirOwnTime() {
     OperatorSettings settings = new OperatorSettings(Set.of(), null, null, 0).withCounterWriteMillis(0);

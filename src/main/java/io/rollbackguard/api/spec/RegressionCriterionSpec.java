@@ -16,6 +16,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.disabled) && self.disabled) || has(self.signal)",
     message = "set signal: the metric signal to compare with its baseline, e.g. latencyP95")
+@ValidationRule(value = "!has(self.signal) || !(self.signal in ['serviceDown', 'rolloutStuck', 'crashLooping',"
+    + " 'burnRate', 'regression', 'declaration', 'samples'])",
+    message = "signal must be a metric signal (errorRate, latencyP95, requestRate or a signals.custom name)")
 public class RegressionCriterionSpec {
   @JsonPropertyDescription("The metric signal compared: errorRate, latencyP95, requestRate or a signals.custom name.")
   public String signal;
