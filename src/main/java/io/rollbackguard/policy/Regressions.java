@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Compiles a tier's {@code regression} (DESIGN §1b). It has no default. Besides its own fields, what the timing allows:
+ * Compiles a tier's {@code regression} (DESIGN §1b). It has no default. Besides its own fields, what the timing
+ * allows:
  * {@code minSamples} used samples must fit in the window and in the baseline (the test uses every
  * ⌈rateWindow ÷ interval⌉-th sample), the window's used samples are kept in the verdict's status (at most
  * {@value #MAX_WINDOW_SAMPLES}), and the baseline is one range query (Prometheus answers at most

@@ -86,8 +86,8 @@ public class EvaluationState {
   /**
    * A regression criterion's window so far: how many of the samples its test uses (every stride-th counted sample)
    * have passed, the conclusive ones among them (oldest first, rounded to 6 significant digits so that status stays
-   * small), the false-alarm budget its looks spent, and its latest look. The baseline is not kept here: the operator fetches it again after a
-   * restart.
+   * small), the false-alarm budget its looks spent, and its latest look. The baseline is not kept here: the operator
+   * fetches it again after a restart.
    *
    * @param state the latest look's {@link io.rollbackguard.verdict.regression.RegressionOutcome.State}, null before
    *     the first

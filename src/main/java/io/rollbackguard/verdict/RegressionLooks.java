@@ -105,8 +105,8 @@ final class RegressionLooks {
   }
 
   /**
-   * e.g. "p95 latency ×2 against the 1h before the rollout (allowed ×1.2): mean 160ms vs 80ms, median 158ms vs 80ms; shift
-   * +78ms, at least +70ms at 99.91% confidence (p = 2e-05 ≤ 0.0009); 12 vs 60 samples".
+   * e.g. "p95 latency ×2 against the 1h before the rollout (allowed ×1.2): mean 160ms vs 80ms, median 158ms vs 80ms;
+   * shift +78ms, at least +70ms at 99.91% confidence (p = 2e-05 ≤ 0.0009); 12 vs 60 samples".
    */
   static String describe(Criterion c, RegressionOutcome o, double[] current, double[] baseline) {
     Criterion.Regression r = c.regression();
@@ -116,8 +116,8 @@ final class RegressionLooks {
       return name + " regression inconclusive: " + o.reason();
     }
     boolean up = r.test().direction() == io.rollbackguard.verdict.regression.Direction.increase;
-    return String.format(Locale.ROOT, "%s %s%s against the %s before the rollout (allowed %s): mean %s vs %s, median %s vs %s;"
-            + " shift %s, at %s %s at %s%% confidence (p = %.2g %s %.2g); %d vs %d samples",
+    return String.format(Locale.ROOT, "%s %s%s against the %s before the rollout (allowed %s): mean %s vs %s,"
+            + " median %s vs %s; shift %s, at %s %s at %s%% confidence (p = %.2g %s %.2g); %d vs %d samples",
         name, up ? "×" : "÷", Signals.format(Signals.REGRESSION, round2(o.changeOfMeans())),
         DurationFormat.format(r.test().baselineMillis()),
         (up ? "×" : "÷") + Signals.format(Signals.REGRESSION, r.test().allowedChange()),
