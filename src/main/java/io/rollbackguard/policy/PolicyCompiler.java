@@ -125,6 +125,8 @@ public final class PolicyCompiler {
     long window = problems.duration("spec.observation.window", obs.window, DefaultCriteria.WINDOW_MILLIS);
     long interval = problems.duration("spec.observation.interval", obs.interval, DefaultCriteria.INTERVAL_MILLIS);
     checkTiming(initialDelay, window, interval, problems);
+    Regressions.Timing timing = new Regressions.Timing(initialDelay, window, interval,
+        QueryChecks.rateWindow(spec.signals));
     double minRequestRate = obs.minRequestRate == null ? 0 : obs.minRequestRate;
     if (minRequestRate < 0 || !Double.isFinite(minRequestRate)) {
       problems.add("spec.observation.minRequestRate", "must be a number of requests per second, 0 or more");
@@ -145,6 +147,7 @@ public final class PolicyCompiler {
       }
       mergeTier(tier, t, path, knownSignals, criteria, named, problems);
       BurnRates.merge(tier, t, path, spec.slo != null, budget, criteria, named, problems);
+      Regressions.merge(tier, t, path, knownSignals, timing, criteria, named, problems);
     }
     SpecChecks.tierOrder(criteria, decideWithin, problems);
     ProcedureOptions procedure = SpecChecks.procedure(spec.procedure, problems);
@@ -159,8 +162,8 @@ public final class PolicyCompiler {
         if (c.burn() != null) {
           used.add(c.burn().longSignal());
           used.add(c.burn().shortSignal());
-        } else if (!c.condition()) {
-          used.add(c.signal());
+        } else if (c.metricSignal() != null) {
+          used.add(c.metricSignal());
         }
       }
       if (minRequestRate > 0) {

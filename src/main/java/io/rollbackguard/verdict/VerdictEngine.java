@@ -79,7 +79,7 @@ public final class VerdictEngine {
         continue;
       }
       Observation kubernetes = at == current ? observation : null;
-      sample(p, s, kubernetes, sampling.metricsAt(at), at, events);
+      sample(p, s, kubernetes, sampling.metricsAt(at), sampling.baselines(), at, events);
       if (p.closes(age)) {
         closeWindow(p, s, at, events);
         return;
@@ -92,9 +92,10 @@ public final class VerdictEngine {
    *
    * @param k the instant's Kubernetes facts, null when the operator missed the instant
    * @param metrics the instant's metric readings, null when they were missed too
+   * @param baselines the baselines of the signals regression criteria read
    */
   private static void sample(Policy p, EvaluationState s, Observation k, Map<String, MetricReading> metrics,
-      long at, List<VerdictEvent> events) {
+      Map<String, BaselineSamples> baselines, long at, List<VerdictEvent> events) {
     s.observed = read(p, k, metrics);
     s.lastSampleTaken = k != null;
     if (k != null) {
@@ -117,6 +118,12 @@ public final class VerdictEngine {
           continue;
         }
         description = Findings.describe(c, outcome);
+      } else if (c.regression() != null) {
+        description = RegressionLooks.sample(p, s, c, baselines.get(c.regression().signal()));
+        if (description == null) {
+          s.chains.remove(c.id());
+          continue;
+        }
       } else {
         Observed r = s.observed.get(c.signal());
         if (r == null || !r.conclusive() || !isBreached(c, r.value())) {
@@ -145,8 +152,10 @@ public final class VerdictEngine {
       out.put(signal, readMetric(p, metrics, signal));
     }
     for (Criterion c : p.criteria()) {
-      if (c.burn() == null && !out.containsKey(c.signal())) {
-        out.put(c.signal(), c.condition() ? readCondition(k, c.signal()) : readMetric(p, metrics, c.signal()));
+      if (c.condition() && !out.containsKey(c.signal())) {
+        out.put(c.signal(), readCondition(k, c.signal()));
+      } else if (c.metricSignal() != null && !out.containsKey(c.metricSignal())) {
+        out.put(c.metricSignal(), readMetric(p, metrics, c.metricSignal()));
       }
     }
     return out;
