@@ -32,7 +32,7 @@ public final class VerdictEngine {
 
   /** The operator's usual call: {@code observation} read now, its metrics the current grid instant's. */
   public static Evaluation evaluate(Policy policy, EvaluationState given, Observation observation, long now) {
-    long current = Policy.gridAtOrBefore(now, policy.intervalMillis());
+    long current = Policy.gridAtOrBefore(now, given.samplingInterval(policy));
     return evaluate(policy, given, observation, new Sampling(now, Map.of(current, observation.metrics())), now);
   }
 
@@ -59,6 +59,10 @@ public final class VerdictEngine {
    */
   private static void takeSamples(Policy p, EvaluationState s, Observation observation, Sampling sampling,
       long upTo, List<VerdictEvent> events) {
+    if (s.watching()) {
+      takeWatchSamples(p, s, observation, sampling, upTo, events);
+      return;
+    }
     if (!s.windowOpen()) {
       return;
     }
@@ -88,6 +92,59 @@ public final class VerdictEngine {
   }
 
   /**
+   * Processes the due instants of the watch grid after the window's close, oldest first, until the first one at or
+   * past {@code watch.for} after the close, which ends the watch. A watch the policy no longer has ends at once: its
+   * owner stopped asking for it, and the revision passed its window.
+   */
+  private static void takeWatchSamples(Policy p, EvaluationState s, Observation observation, Sampling sampling,
+      long upTo, List<VerdictEvent> events) {
+    Watch watch = p.watch();
+    if (!watch.on()) {
+      endWatch(p, s, Math.max(s.lastSampleAt, Policy.gridAtOrBefore(upTo, p.intervalMillis())), events);
+      return;
+    }
+    long interval = watch.intervalMillis();
+    long current = Policy.gridAtOrBefore(upTo, interval);
+    long next = s.nextSampleAt(p);
+    if (next > current) {
+      return;
+    }
+    if (s.watchSamples() > 0 && s.sampledInterval != interval) {
+      next = current; // watch.interval edited: as for the window's interval, no gap is invented
+    }
+    long last = watch.lastSampleAt(s.windowClosedAt);
+    for (long at = next; at <= current; at += interval) {
+      s.lastSampleAt = at;
+      s.sampledInterval = interval;
+      sample(p, s, at == current ? observation : null, sampling.metricsAt(at), at, events);
+      if (at >= last) {
+        endWatch(p, s, at, events);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The watch is over: a revision that nothing breached is Stable (and, by ObservationPassed, the stable revision),
+   * even when the watch saw too little data: the window already judged it on enough, and a watch that cannot see must
+   * not hold the stable revision back for ever. It says so in the timeline.
+   */
+  private static void endWatch(Policy p, EvaluationState s, long at, List<VerdictEvent> events) {
+    if (s.breached) {
+      s.closedAs = Phase.Breached;
+      return;
+    }
+    s.closedAs = Phase.Stable;
+    String lacking = Findings.lackingWatchData(p, s);
+    if (lacking != null && p.watch().on()) {
+      events.add(new VerdictEvent(at, Type.WatchInconclusive, "revision " + s.revision + "'s watch saw too little"
+          + " data (" + lacking + "); it ends Stable all the same"));
+    }
+    events.add(new VerdictEvent(at, Type.ObservationPassed, "revision " + s.revision + " passed its window and its "
+        + (p.watch().on() ? DurationFormat.format(p.watch().forMillis()) + " " : "") + "watch"));
+  }
+
+  /**
    * One counted sample.
    *
    * @param k the instant's Kubernetes facts, null when the operator missed the instant
@@ -97,18 +154,16 @@ public final class VerdictEngine {
       long at, List<VerdictEvent> events) {
     s.observed = read(p, k, metrics);
     s.lastSampleTaken = k != null;
-    if (k != null) {
-      s.samplesTaken++;
+    boolean watched = s.watching();
+    if (watched) {
+      count(s, k != null, p.watchedMetricSignals(), s.watchConclusiveSamples);
     } else {
-      s.samplesMissed++;
-    }
-    for (String signal : p.usedMetricSignals()) {
-      Observed r = s.observed.get(signal);
-      if (r != null && r.conclusive()) {
-        s.conclusiveSamples.merge(signal, 1, Integer::sum);
-      }
+      count(s, k != null, p.usedMetricSignals(), s.conclusiveSamples);
     }
     for (Criterion c : p.criteria()) {
+      if (watched && !p.watch().keeps(c.tier())) {
+        continue;
+      }
       String description;
       if (c.burn() != null) {
         BurnRateOutcome outcome = Findings.burnOutcome(c, s);
@@ -130,6 +185,28 @@ public final class VerdictEngine {
         s.fired.put(c.id(), new Fired(since, at));
         s.breached = true;
         raise(p, s, Levels.of(c.tier()), c.tier(), c.condition(), at, description, false, events);
+      }
+    }
+  }
+
+  /** Counts one sample, of the window or of the watch, and the signals conclusive at it. */
+  private static void count(EvaluationState s, boolean taken, Iterable<String> signals,
+      Map<String, Integer> conclusive) {
+    if (s.watching()) {
+      if (taken) {
+        s.watchSamplesTaken++;
+      } else {
+        s.watchSamplesMissed++;
+      }
+    } else if (taken) {
+      s.samplesTaken++;
+    } else {
+      s.samplesMissed++;
+    }
+    for (String signal : signals) {
+      Observed r = s.observed.get(signal);
+      if (r != null && r.conclusive()) {
+        conclusive.merge(signal, 1, Integer::sum);
       }
     }
   }
@@ -201,15 +278,49 @@ public final class VerdictEngine {
     }
     String lacking = Findings.lackingData(p, s);
     if (lacking == null || p.ignoreNoData()) {
+      String passed = "revision " + s.revision + " passed its window"
+          + (lacking == null ? "" : " without enough data (" + lacking + "; onNoData: Ignore)");
+      if (p.watch().on()) {
+        startWatch(p, s, at, passed, events);
+        return;
+      }
       s.closedAs = Phase.Stable;
-      events.add(new VerdictEvent(at, Type.ObservationPassed, "revision " + s.revision + " passed its window"
-          + (lacking == null ? "" : " without enough data (" + lacking + "; onNoData: Ignore)")));
+      events.add(new VerdictEvent(at, Type.ObservationPassed, passed));
       return;
     }
     s.closedAs = Phase.Inconclusive;
     events.add(new VerdictEvent(at, Type.ObservationInconclusive, "revision " + s.revision
         + " closed its window without enough data: " + lacking));
     raise(p, s, Levels.NO_DATA, null, false, at, "no data: " + lacking, false, events);
+  }
+
+  /**
+   * A Stable close with a watch: the revision is watched, not yet the stable one. Chains of the tiers the watch keeps
+   * go on across the close (a breach that began in the window still counts its {@code for}); the others end.
+   */
+  private static void startWatch(Policy p, EvaluationState s, long at, String passed, List<VerdictEvent> events) {
+    Watch w = p.watch();
+    s.closedAs = Phase.Watching;
+    s.windowClosedAt = at;
+    for (Criterion c : p.criteria()) {
+      if (!w.keeps(c.tier())) {
+        s.chains.remove(c.id());
+      }
+    }
+    events.add(new VerdictEvent(at, Type.WatchStarted, passed + "; watched for " + DurationFormat.format(w.forMillis())
+        + ", every " + DurationFormat.format(w.intervalMillis()) + ", by the " + tierList(w) + " tier"
+        + (w.tiers().size() == 1 ? "" : "s") + "; the stable revision stays the one before it until then"));
+  }
+
+  private static String tierList(Watch w) {
+    List<String> names = new ArrayList<>();
+    for (Tier t : new Tier[] {Tier.immediate, Tier.rapid, Tier.evaluate}) {
+      if (w.keeps(t)) {
+        names.add(t.name());
+      }
+    }
+    return names.size() <= 1 ? String.join("", names)
+        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
   }
 
   /**
