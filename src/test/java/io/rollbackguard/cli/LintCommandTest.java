@@ -118,6 +118,10 @@ class LintCommandTest {
       unknown-placeholder.yaml      | spec.signals.errorRate.query: unknown placeholder {{namespce}}
       unquoted-placeholder.yaml     | spec.signals.errorRate.query: {{deployment}} must stand inside a quoted label value
       burn-rate-without-slo.yaml    | spec.tiers.immediate.burnRate: needs spec.slo.objective
+      watch-interval-too-short.yaml | spec.observation.watch.interval: 10s is shorter than observation.interval (30s)
+      watch-unknown-tier.yaml       | spec.observation.watch.tiers[1]: 'fast' is not one of immediate, rapid, evaluate, at line 10, column 26
+      watch-without-tiers.yaml      | spec.observation.watch.tiers: must list at least one tier
+      watch-malformed-for.yaml      | spec.observation.watch.for: '2 hours' is not a duration
       """)
   void aBrokenPolicyGetsOneLineNamingTheFileAndTheField(String fixture, String problem) {
     Path file = FIXTURES.resolve("broken").resolve(fixture);
@@ -133,7 +137,7 @@ class LintCommandTest {
   @Test
   void everyBrokenFixtureIsCoveredAboveAndTheirProblemsAddUp() {
     CliRun run = CliRun.of("lint", FIXTURES.resolve("broken").toString());
-    assertThat(run.out()).endsWith("16 of 16 policies invalid (16 problems)\n");
+    assertThat(run.out()).endsWith("20 of 20 policies invalid (20 problems)\n");
     assertThat(run.exitCode()).isEqualTo(1);
   }
 
