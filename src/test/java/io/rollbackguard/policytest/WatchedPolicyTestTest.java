@@ -1,0 +1,95 @@
+package io.rollbackguard.policytest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rollbackguard.TestingPolicies;
+import io.rollbackguard.policytest.PolicyTestFile.InvalidTestFileException;
+import io.rollbackguard.policytest.PolicyTestRunner.Outcome;
+import io.rollbackguard.policytest.PolicyTestRunner.Simulation;
+import io.rollbackguard.verdict.Phase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code rollback-guard test} with a watch (DESIGN.md §1b): window 2m at 30s, samples 0s..120s (indices 0-4); then the
+ * watch of 10m every 2m, samples at 240s, 360s, 480s, 600s and 720s (indices 5-9), the multiples of 2m after the close.
+ */
+class WatchedPolicyTestTest {
+  @TempDir Path dir;
+
+  private static final String WATCH = "{window: 2m, interval: 30s, watch: {for: 10m, interval: 2m}}";
+  private static final String POLICY = "apiVersion: rollbackguard.io/v1alpha1\nkind: RollbackPolicy\n"
+      + "metadata: {name: checkout, namespace: shop}\nspec:\n  selector: {matchLabels: {app: checkout}}\n"
+      + "  observation: " + WATCH + "\n";
+
+  private final PolicyTestRunner runner = new PolicyTestRunner();
+
+  private PolicyTestFile file(String series, String expect) throws IOException, InvalidTestFileException {
+    Files.writeString(dir.resolve("checkout.yaml"), POLICY);
+    Path test = dir.resolve("checkout.test.yaml");
+    Files.writeString(test, "policy: checkout.yaml\ntests:\n  - name: t\n"
+        + "    deployment: {name: checkout, revision: 7, stableRevision: 6, replicas: 3,"
+        + " images: {app: 'registry/checkout:v2.1.0'}, stableImages: {app: 'registry/checkout:v2.0.0'}}\n"
+        + "    series: " + series + "\n    expect: " + expect + "\n");
+    return PolicyTestFile.load(test);
+  }
+
+  @Test
+  void samplesAfterTheWindowsLastAreTheMultiplesOfTheWatchIntervalAfterTheClose() {
+    assertThat(PolicyTestRunner.sampleTimes(TestingPolicies.policy("  observation: " + WATCH + "\n"), 10))
+        .containsExactly(0L, 30_000L, 60_000L, 90_000L, 120_000L, 240_000L, 360_000L, 480_000L, 600_000L, 720_000L);
+    // a window of 90s closes off the 2m grid: the watch's first sample is the next multiple of 2m
+    assertThat(PolicyTestRunner.sampleTimes(TestingPolicies.policy(
+        "  observation: {window: 90s, interval: 30s, watch: {for: 10m, interval: 2m}}\n"), 6))
+        .containsExactly(0L, 30_000L, 60_000L, 90_000L, 120_000L, 240_000L);
+    // without a watch, every sample is a multiple of the interval, as before
+    assertThat(PolicyTestRunner.sampleTimes(TestingPolicies.policy("  observation: {window: 2m, interval: 30s}\n"),
+        7)).containsExactly(0L, 30_000L, 60_000L, 90_000L, 120_000L, 150_000L, 180_000L);
+  }
+
+  /** What the test's series make of the watch (promtool's notation: {@code 0x6} is seven zeros). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      healthy into the watch                   | '0x6'        | '0.1x6'  | {action: None, phase: Watching}
+      healthy through the whole watch          | '0x9'        | '0.1x9'  | {action: None, phase: Stable}
+      late immediate breach at 360s and 480s   | '0x5 0.06x2' | '0.1x8'  | {action: RollbackImmediate, phase: Breached, firstActionAt: 8m, decideBy: 13m, procedureContains: ['--to-revision=6']}
+      late rapid breach, chain from the window | '0x3 0.02x2' | '0.1x6'  | {action: RollbackRapid, phase: Breached, firstActionAt: 4m, decideBy: 34m}
+      an evaluate-tier breach is not watched   | '0x5 0.005x4' | '0.1x10' | {action: None, phase: Stable}
+      """)
+  void aWatchedTestIsJudgedOnTheWatchGrid(String name, String errorRate, String latency, String expect)
+      throws Exception {
+    PolicyTestFile f = file("{errorRate: '" + errorRate.strip() + "', latencyP95: '" + latency.strip() + "'}",
+        expect.strip());
+    Outcome o = runner.run(f, f.tests().get(0));
+    assertThat(o.failures()).as(name + "\n" + String.join("\n", o.details())).isEmpty();
+  }
+
+  @Test
+  void theStatusShowsTheWatchAndTheRevisionBecomesStableAtItsEnd() throws Exception {
+    PolicyTestFile f = file("{errorRate: '0x9', latencyP95: '0.1x9'}", "{action: None, phase: Stable}");
+    Simulation s = runner.simulate(f, f.tests().get(0), 0, true);
+    assertThat(s.status().stableRevision).isEqualTo(7);
+    assertThat(s.status().watchUntil).isEqualTo("1970-01-01T00:12:00Z");
+    assertThat(s.status().timeline).extracting(e -> e.event)
+        .containsExactly("RolloutObserved", "WatchStarted", "ObservationPassed");
+
+    PolicyTestFile g = file("{errorRate: '0x6', latencyP95: '0.1x6'}", "{phase: Watching}");
+    Simulation watched = runner.simulate(g, g.tests().get(0), 0, true);
+    assertThat(watched.status().phase).isEqualTo(Phase.Watching);
+    assertThat(watched.status().stableRevision).isEqualTo(6);
+  }
+
+  @Test
+  void aRolloutStartOffTheWatchGridIsRefused() throws Exception {
+    PolicyTestFile f = file("{errorRate: '0x9'}", "{action: None}");
+    assertThatThrownBy(() -> runner.simulate(f, f.tests().get(0), 30_000, true))
+        .hasMessageContaining("the rollout must start on its sampling grid and its watch's, a multiple of 2m since"
+            + " the epoch");
+  }
+}
