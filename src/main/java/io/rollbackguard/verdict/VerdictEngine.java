@@ -53,75 +53,64 @@ public final class VerdictEngine {
   }
 
   /**
-   * Processes every due grid instant up to {@code upTo}, oldest first, until the window closes. The loop ends at the
-   * first instant aged window or more, so it runs at most once per grid instant of the window however long the
-   * operator was away.
+   * Processes every due instant up to {@code upTo}, oldest first, of the grid in use: the policy's in the window, the
+   * watch's after a Stable close. The loop ends at the window's last sample (the first aged window or more) and at
+   * the watch's (the first at or past {@code watch.for} after the close), so it runs at most once per instant however
+   * long the operator was away. The watch's instants are taken from the next evaluation on: a reading for them is
+   * asked for on the watch's grid, which the evaluation that closes the window was not sampled on.
    */
   private static void takeSamples(Policy p, EvaluationState s, Observation observation, Sampling sampling,
       long upTo, List<VerdictEvent> events) {
-    if (s.watching()) {
-      takeWatchSamples(p, s, observation, sampling, upTo, events);
+    if (s.watching() && !p.watch().on()) {
+      // the owner stopped asking for a watch: it ends now, and the revision passed its window
+      endWatch(p, s, Math.max(s.lastSampleAt, Policy.gridAtOrBefore(upTo, p.intervalMillis())), events);
       return;
     }
-    if (!s.windowOpen()) {
+    if (!s.takesSamples()) {
       return;
     }
-    long interval = p.intervalMillis();
+    long interval = s.samplingInterval(p);
     long current = Policy.gridAtOrBefore(upTo, interval);
     long next = s.nextSampleAt(p);
     if (next > current) {
       return;
     }
-    if (s.sampledInterval != 0 && s.sampledInterval != interval) {
+    // An edited interval applies from the current instant and invents no missed ones; the watch's first sample on
+    // its own grid is no edit.
+    boolean sameGrid = s.windowOpen() || s.watchSamples() > 0;
+    if (sameGrid && s.sampledInterval != 0 && s.sampledInterval != interval) {
       next = current;
     }
     for (long at = next; at <= current; at += interval) {
       s.lastSampleAt = at;
       s.sampledInterval = interval;
-      long age = at - s.rolloutStartedAt;
-      if (!p.counts(age)) {
-        continue;
-      }
-      Observation kubernetes = at == current ? observation : null;
-      sample(p, s, kubernetes, sampling.metricsAt(at), at, events);
-      if (p.closes(age)) {
-        closeWindow(p, s, at, events);
+      if (takeSample(p, s, at == current ? observation : null, sampling.metricsAt(at), at, events)) {
         return;
       }
     }
   }
 
-  /**
-   * Processes the due instants of the watch grid after the window's close, oldest first, until the first one at or
-   * past {@code watch.for} after the close, which ends the watch. A watch the policy no longer has ends at once: its
-   * owner stopped asking for it, and the revision passed its window.
-   */
-  private static void takeWatchSamples(Policy p, EvaluationState s, Observation observation, Sampling sampling,
-      long upTo, List<VerdictEvent> events) {
-    Watch watch = p.watch();
-    if (!watch.on()) {
-      endWatch(p, s, Math.max(s.lastSampleAt, Policy.gridAtOrBefore(upTo, p.intervalMillis())), events);
-      return;
-    }
-    long interval = watch.intervalMillis();
-    long current = Policy.gridAtOrBefore(upTo, interval);
-    long next = s.nextSampleAt(p);
-    if (next > current) {
-      return;
-    }
-    if (s.watchSamples() > 0 && s.sampledInterval != interval) {
-      next = current; // watch.interval edited: as for the window's interval, no gap is invented
-    }
-    long last = watch.lastSampleAt(s.windowClosedAt);
-    for (long at = next; at <= current; at += interval) {
-      s.lastSampleAt = at;
-      s.sampledInterval = interval;
-      sample(p, s, at == current ? observation : null, sampling.metricsAt(at), at, events);
-      if (at >= last) {
+  /** One instant of the grid in use; whether it was the last of the window or of the watch. */
+  private static boolean takeSample(Policy p, EvaluationState s, Observation k, Map<String, MetricReading> metrics,
+      long at, List<VerdictEvent> events) {
+    if (s.watching()) {
+      sample(p, s, k, metrics, at, events);
+      if (at >= p.watch().lastSampleAt(s.windowClosedAt)) {
         endWatch(p, s, at, events);
-        return;
+        return true;
       }
+      return false;
     }
+    long age = at - s.rolloutStartedAt;
+    if (!p.counts(age)) {
+      return false;
+    }
+    sample(p, s, k, metrics, at, events);
+    if (p.closes(age)) {
+      closeWindow(p, s, at, events);
+      return true;
+    }
+    return false;
   }
 
   /**

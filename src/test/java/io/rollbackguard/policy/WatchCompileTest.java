@@ -39,29 +39,23 @@ class WatchCompileTest {
     assertThat(w).isEqualTo(new Watch(5_400_000, 300_000, Set.of(Tier.evaluate, Tier.immediate)));
   }
 
+  /** What is refused (an error: the policy is invalid) and what is only warned of, each naming its field. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      {watch: {for: 2 hours}}                        | spec.observation.watch.for: '2 hours' is not a duration
-      {watch: {for: 2h, interval: soon}}             | spec.observation.watch.interval: 'soon' is not a duration
-      {watch: {for: 2h, interval: 0s}}               | spec.observation.watch.interval: must be longer than 0s
-      {interval: 1m, watch: {for: 2h, interval: 30s}} | spec.observation.watch.interval: 30s is shorter than observation.interval (1m)
-      {watch: {for: 2h, tiers: []}}                  | spec.observation.watch.tiers: must list at least one tier
+      {watch: {for: 2 hours}}                          | error   | spec.observation.watch.for: '2 hours' is not a duration
+      {watch: {for: 2h, interval: soon}}               | error   | spec.observation.watch.interval: 'soon' is not a duration
+      {watch: {for: 2h, interval: 0s}}                 | error   | spec.observation.watch.interval: must be longer than 0s
+      {interval: 1m, watch: {for: 2h, interval: 30s}}  | error   | spec.observation.watch.interval: 30s is shorter than observation.interval (1m)
+      {watch: {for: 2h, tiers: []}}                    | error   | spec.observation.watch.tiers: must list at least one tier
+      {interval: 30s, watch: {for: 2h, interval: 45s}} | warning | spec.observation.watch.interval: 45s is not a multiple of observation.interval (30s)
+      {watch: {tiers: [evaluate]}}                     | warning | spec.observation.watch.for: is 0s (the default): no revision is watched
       """)
-  void aWatchThatCannotWorkIsRefusedNamingItsField(String observation, String problem) {
+  void aWatchIsCheckedNamingItsField(String observation, String kind, String message) {
     CompiledPolicy c = compile("  observation: " + observation.strip() + "\n", true);
-    assertThat(c.valid()).isFalse();
-    assertThat(c.problems()).singleElement().satisfies(p -> assertThat(p.toString()).startsWith(problem.strip()));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
-      {interval: 30s, watch: {for: 2h, interval: 45s}} | spec.observation.watch.interval: 45s is not a multiple of observation.interval (30s)
-      {watch: {tiers: [evaluate]}}                     | spec.observation.watch.for: is 0s (the default): no revision is watched
-      """)
-  void aWatchThatWorksOddlyIsWarnedOf(String observation, String warning) {
-    CompiledPolicy c = compile("  observation: " + observation.strip() + "\n", true);
-    assertThat(c.valid()).isTrue();
-    assertThat(c.warnings()).singleElement().satisfies(w -> assertThat(w.toString()).startsWith(warning.strip()));
+    boolean error = kind.strip().equals("error");
+    assertThat(c.valid()).isEqualTo(!error);
+    assertThat(error ? c.problems() : c.warnings()).singleElement()
+        .satisfies(p -> assertThat(p.toString()).startsWith(message.strip()));
   }
 
   /** A chain carries over into the watch, so a watched tier's breach may hold longer than the window alone allows. */

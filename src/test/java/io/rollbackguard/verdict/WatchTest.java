@@ -39,19 +39,6 @@ class WatchTest {
     return run;
   }
 
-  /** Calls the engine every second, as a busy operator might, and returns the instants (seconds) it sampled. */
-  static List<Long> instantsSampled(EngineRun run, int fromSeconds, int toSeconds, Supplier<Obs> observation) {
-    List<Long> instants = new ArrayList<>();
-    for (int t = fromSeconds; t <= toSeconds; t++) {
-      long before = run.state.lastSampleAt;
-      run.at(t, observation.get());
-      if (run.state.lastSampleAt != before) {
-        instants.add(run.state.lastSampleAt / 1000);
-      }
-    }
-    return instants;
-  }
-
   @Nested
   class Phases {
     @Test
@@ -121,7 +108,7 @@ class WatchTest {
     @Test
     void theWatchSamplesTheMultiplesOfItsIntervalAfterTheCloseAndStopsAtItsEnd() {
       EngineRun run = passedWindow(WATCHED);
-      List<Long> sampled = instantsSampled(run, 301, 2400, WatchTest::healthy);
+      List<Long> sampled = run.instantsSampled(301, 2400, WatchTest::healthy);
       List<Long> expected = new ArrayList<>();
       for (long t = 360; t <= WATCH_LAST_SECONDS; t += 120) {
         expected.add(t);
@@ -138,7 +125,7 @@ class WatchTest {
       EngineRun run = EngineRun.startedAt(policy(WATCHED), 7);
       run.every(30, 330, healthy());
       assertThat(run.last.phase()).isEqualTo(Phase.Watching);
-      assertThat(instantsSampled(run, 331, 600, WatchTest::healthy)).containsExactly(360L, 480L, 600L);
+      assertThat(run.instantsSampled(331, 600, WatchTest::healthy)).containsExactly(360L, 480L, 600L);
     }
 
     @Test
@@ -146,7 +133,7 @@ class WatchTest {
       EngineRun run = new EngineRun(policy("  observation: {window: 5m, interval: 20s, watch: {for: 10m}}\n"));
       run.every(0, 300, healthy());
       // every 80s from the close at 300s; the watch's last sample is the first at or after 300s + 10m
-      assertThat(instantsSampled(run, 301, 1200, WatchTest::healthy)).containsExactly(320L, 400L, 480L, 560L, 640L,
+      assertThat(run.instantsSampled(301, 1200, WatchTest::healthy)).containsExactly(320L, 400L, 480L, 560L, 640L,
           720L, 800L, 880L, 960L);
     }
 
@@ -189,7 +176,7 @@ class WatchTest {
       Long firesAtSeconds, Long decideBySeconds) {
     EngineRun run = passedWindow(WATCHED);
     run.every(360, 480, healthy());
-    List<Long> sampledFrom600 = instantsSampled(run, 600, 2400, breach);
+    List<Long> sampledFrom600 = run.instantsSampled(600, 2400, breach);
     Verdict v = run.last;
     assertThat(v.action()).isEqualTo(action);
     assertThat(v.tier()).isEqualTo(tier);
