@@ -63,7 +63,7 @@ public final class VerdictEngine {
       long upTo, List<VerdictEvent> events) {
     if (s.watching() && !p.watch().on()) {
       // the owner stopped asking for a watch: it ends now, and the revision passed its window
-      endWatch(p, s, Math.max(s.lastSampleAt, Policy.gridAtOrBefore(upTo, p.intervalMillis())), events);
+      PostWindowWatch.end(p, s, Math.max(s.lastSampleAt, Policy.gridAtOrBefore(upTo, p.intervalMillis())), events);
       return;
     }
     if (!s.takesSamples()) {
@@ -95,8 +95,8 @@ public final class VerdictEngine {
       long at, List<VerdictEvent> events) {
     if (s.watching()) {
       sample(p, s, k, metrics, at, events);
-      if (at >= p.watch().lastSampleAt(s.windowClosedAt)) {
-        endWatch(p, s, at, events);
+      if (PostWindowWatch.endsAt(p, s, at)) {
+        PostWindowWatch.end(p, s, at, events);
         return true;
       }
       return false;
@@ -111,26 +111,6 @@ public final class VerdictEngine {
       return true;
     }
     return false;
-  }
-
-  /**
-   * The watch is over: a revision that nothing breached is Stable (and, by ObservationPassed, the stable revision),
-   * even when the watch saw too little data: the window already judged it on enough, and a watch that cannot see must
-   * not hold the stable revision back for ever. It says so in the timeline.
-   */
-  private static void endWatch(Policy p, EvaluationState s, long at, List<VerdictEvent> events) {
-    if (s.breached) {
-      s.closedAs = Phase.Breached;
-      return;
-    }
-    s.closedAs = Phase.Stable;
-    String lacking = Findings.lackingWatchData(p, s);
-    if (lacking != null && p.watch().on()) {
-      events.add(new VerdictEvent(at, Type.WatchInconclusive, "revision " + s.revision + "'s watch saw too little"
-          + " data (" + lacking + "); it ends Stable all the same"));
-    }
-    events.add(new VerdictEvent(at, Type.ObservationPassed, "revision " + s.revision + " passed its window and its "
-        + (p.watch().on() ? DurationFormat.format(p.watch().forMillis()) + " " : "") + "watch"));
   }
 
   /**
@@ -270,7 +250,7 @@ public final class VerdictEngine {
       String passed = "revision " + s.revision + " passed its window"
           + (lacking == null ? "" : " without enough data (" + lacking + "; onNoData: Ignore)");
       if (p.watch().on()) {
-        startWatch(p, s, at, passed, events);
+        PostWindowWatch.start(p, s, at, passed, events);
         return;
       }
       s.closedAs = Phase.Stable;
@@ -281,35 +261,6 @@ public final class VerdictEngine {
     events.add(new VerdictEvent(at, Type.ObservationInconclusive, "revision " + s.revision
         + " closed its window without enough data: " + lacking));
     raise(p, s, Levels.NO_DATA, null, false, at, "no data: " + lacking, false, events);
-  }
-
-  /**
-   * A Stable close with a watch: the revision is watched, not yet the stable one. Chains of the tiers the watch keeps
-   * go on across the close (a breach that began in the window still counts its {@code for}); the others end.
-   */
-  private static void startWatch(Policy p, EvaluationState s, long at, String passed, List<VerdictEvent> events) {
-    Watch w = p.watch();
-    s.closedAs = Phase.Watching;
-    s.windowClosedAt = at;
-    for (Criterion c : p.criteria()) {
-      if (!w.keeps(c.tier())) {
-        s.chains.remove(c.id());
-      }
-    }
-    events.add(new VerdictEvent(at, Type.WatchStarted, passed + "; watched for " + DurationFormat.format(w.forMillis())
-        + ", every " + DurationFormat.format(w.intervalMillis()) + ", by the " + tierList(w) + " tier"
-        + (w.tiers().size() == 1 ? "" : "s") + "; the stable revision stays the one before it until then"));
-  }
-
-  private static String tierList(Watch w) {
-    List<String> names = new ArrayList<>();
-    for (Tier t : new Tier[] {Tier.immediate, Tier.rapid, Tier.evaluate}) {
-      if (w.keeps(t)) {
-        names.add(t.name());
-      }
-    }
-    return names.size() <= 1 ? String.join("", names)
-        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
   }
 
   /**
