@@ -41,6 +41,12 @@ public final class StandingRules {
         // A standing rule has no rollout age to cap its windows at: the operator judges burn rates alone.
         skipped.add(new PolicyProblem(path(c), "no standing rule for a burn rate: its windows are capped at each"
             + " rollout's age, which a standing rule does not know; the operator judges it"));
+      } else if (c.regression() != null) {
+        // A rank test against the hour before each rollout, with its false-alarm budget spent over the window's
+        // samples: PromQL has no such comparison, and a standing rule no rollout to count from.
+        skipped.add(new PolicyProblem(path(c), "no standing rule for a regression: it compares each rollout's samples"
+            + " with the baseline before that rollout by a rank test, which a standing rule cannot; the operator"
+            + " judges it"));
       } else if (c.condition()) {
         kubernetesRule(policyName, namespace, c, kubernetesRules, skipped);
       } else {

@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
         + " problem, and so is a rollbackguard.io document of another kind.",
         "", "Example:", "  rollback-guard lint examples/",
         "  rollback-guard lint policies/checkout.yaml policies/payments.yaml",
-        "", "Output: one line per problem, `FILE: spec.path: message`, one per warning (allowed, but surely not"
-        + " meant: e.g. a default criterion whose `for` cannot fit in the window), `FILE: warning: spec.path: message`,"
+        "", "Output: one line per problem, `FILE: spec.path: message, at line N`, one per warning (allowed, but surely"
+        + " not meant: e.g. a default criterion whose `for` cannot fit in the window), `FILE: warning: spec.path:"
+        + " message`,"
         + " then a summary. Warnings alone exit 0.",
         "", "Exit codes: 0 all valid, 1 problems found, 2 a file cannot be read or parsed",
         "(or is over --max-file-size, or no RollbackPolicy found at all)."})
@@ -111,7 +112,8 @@ final class LintCommand implements Callable<Integer> {
       } else if (d instanceof ManifestDocuments.Policy p) {
         label += inFile > 1 ? " (" + p.name() + ")" : "";
         CompiledPolicy compiled = compile(p.policy());
-        problemsOf(p.apiVersion(), p.policy(), compiled).forEach(problem -> found.add(problem.toString()));
+        problemsOf(p.apiVersion(), p.policy(), compiled).forEach(problem -> found.add(problem + ", at line "
+            + p.placeOf().apply(problem.path()).line()));
         duplicate(source, p).ifPresent(problem -> found.add(problem.toString()));
         warned = compiled.warnings();
       }

@@ -29,9 +29,10 @@ final class ManifestDocuments {
    *
    * @param apiVersion as written: the custom resource class reports its own, whatever the manifest says
    * @param at where its {@code metadata.name} is written
+   * @param placeOf where the field a problem names is written ({@link ManifestDocument#positionOf})
    */
-  record Policy(String name, String namespace, String apiVersion, RollbackPolicy policy, Position at)
-      implements Document {}
+  record Policy(String name, String namespace, String apiVersion, RollbackPolicy policy, Position at,
+      java.util.function.Function<String, Position> placeOf) implements Document {}
 
   /**
    * A RollbackPolicy the strict mapper refused: a wrong type, an unknown field, a value outside an enum.
@@ -62,7 +63,7 @@ final class ManifestDocuments {
       return new Skipped(d.label() + " (no kind: not a Kubernetes object)");
     } else if (POLICY.equals(kind)) {
       try {
-        return new Policy(name, d.namespace(), d.apiVersion(), PolicyYaml.bind(d), d.namePosition());
+        return new Policy(name, d.namespace(), d.apiVersion(), PolicyYaml.bind(d), d.namePosition(), d::positionOf);
       } catch (SchemaException e) {
         String path = e.path().isEmpty() ? "" : e.path() + ": ";
         return new SchemaError(name, path + e.problem(), e.position() == null ? "" : e.position().toString());

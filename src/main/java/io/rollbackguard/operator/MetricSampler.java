@@ -54,11 +54,15 @@ final class MetricSampler implements AutoCloseable {
   record Target(String name, String revision, String podTemplateHash, long nextInstant, boolean fresh,
       long rolloutStartedAt, long interval) {}
 
-  /** One target's delivered readings (instant → signal → reading) and the latest instant attempted for it. */
+  /**
+   * One target's delivered readings (instant → signal → reading), the latest instant attempted for it, and the
+   * baselines of its rollout (signal → samples; kept in memory only, fetched again after a restart).
+   */
   private static final class Readings {
     final ConcurrentSkipListMap<Long, Map<String, MetricReading>> byInstant = new ConcurrentSkipListMap<>();
     volatile long attemptedThrough = Long.MIN_VALUE;
     volatile Target target;
+    volatile RolloutBaselines.Kept baselines = new RolloutBaselines.Kept();
   }
 
   private final class PolicySampling {
@@ -87,6 +91,7 @@ final class MetricSampler implements AutoCloseable {
   private final ExecutorService fires = Executors.newFixedThreadPool(FIRE_THREADS, daemons("sampler"));
   private final ExecutorService queries = Executors.newFixedThreadPool(QUERY_THREADS, daemons("sampler-query"));
   private final AtomicInteger requests = new AtomicInteger();
+  private final RolloutBaselines baselines;
   private final Map<String, PolicyMetricsNote> notes = new ConcurrentHashMap<>();
 
   /** The latest failure of a policy's connection, for its MetricsAvailable condition. */
@@ -106,6 +111,7 @@ final class MetricSampler implements AutoCloseable {
     this.clock = clock;
     this.wake = wake;
     this.liveness = liveness;
+    this.baselines = new RolloutBaselines(clock, queries, wake);
   }
 
   private static String due(String policyKey) {
@@ -121,9 +127,11 @@ final class MetricSampler implements AutoCloseable {
     PolicySampling p = policies.computeIfAbsent(policyKey, PolicySampling::new);
     Readings r = p.targets.computeIfAbsent(target.name(), n -> new Readings());
     Target before = r.target;
-    if (before != null && (!before.revision().equals(target.revision()))) {
+    if (before != null && (!before.revision().equals(target.revision())
+        || before.rolloutStartedAt() != target.rolloutStartedAt())) {
       r.byInstant.clear();
       r.attemptedThrough = Long.MIN_VALUE;
+      r.baselines = new RolloutBaselines.Kept();
     }
     r.target = target;
     r.byInstant.headMap(target.nextInstant()).clear();
@@ -172,7 +180,8 @@ final class MetricSampler implements AutoCloseable {
         }
       }
     }
-    return new Sampling(upTo, got);
+    return new Sampling(upTo, got, r == null || !state.revision.equals(revisionOf(r)) ? Map.of()
+        : Map.copyOf(r.baselines.bySignal));
   }
 
   private static String revisionOf(Readings r) {
@@ -196,6 +205,11 @@ final class MetricSampler implements AutoCloseable {
   /** Queries sent so far (for tests and the benchmark). */
   int requests() {
     return requests.get();
+  }
+
+  /** Range queries sent so far for baselines (for tests). */
+  int baselineRequests() {
+    return baselines.requests();
   }
 
   int trackedTargets() {
@@ -341,6 +355,7 @@ final class MetricSampler implements AutoCloseable {
       p.notBefore = clock.millis() + NOT_RESOLVED_RETRY_MILLIS;
       return;
     }
+    fetchBaselines(p, compiled, connection);
     for (Map.Entry<Long, List<Readings>> e : byInstant.entrySet()) {
       long at = e.getKey();
       p.lastFired = Math.max(p.lastFired, at);
@@ -410,6 +425,24 @@ final class MetricSampler implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The regressions' baselines the policy's rollouts lack, fetched once per rollout ({@link RolloutBaselines}). */
+  private void fetchBaselines(PolicySampling p, CompiledPolicy compiled, PrometheusConnections.Resolved connection) {
+    PrometheusClient client = connection.client();
+    if (compiled.policy().regressionBaselines().isEmpty() || client == null || connection.unavailable() != null
+        || connection.problem() != null) {
+      return;
+    }
+    List<RolloutBaselines.Rollout> rollouts = new ArrayList<>();
+    for (Readings r : p.targets.values()) {
+      Target t = r.target;
+      if (t != null) {
+        rollouts.add(new RolloutBaselines.Rollout(new PrometheusSignals.Target(t.name(), t.revision(),
+            t.podTemplateHash(), t.rolloutStartedAt()), r.baselines));
+      }
+    }
+    baselines.fetchMissing(p.key, p.namespace, compiled, client, rollouts);
   }
 
   private static ThreadFactory daemons(String name) {

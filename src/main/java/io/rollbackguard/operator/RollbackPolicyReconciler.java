@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -68,12 +69,14 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
   private final java.util.Map<String, Assembled> assembledAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Assembled(long at, long gap) {}
-  private InformerEventSource<Deployment, RollbackPolicy> deployments;
+  private final WorkloadCache workloads;
   private InformerEventSource<RolloutVerdict, RollbackPolicy> verdicts;
 
   RollbackPolicyReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog,
       PrometheusConnections prometheus, StatusRecorder<RollbackPolicy, RollbackPolicyStatus> statusRecorder,
-      EventRecorder eventRecorder, RecommendationGauges gauges, MetricSampler sampler, OperatorMetrics metrics) {
+      EventRecorder eventRecorder, RecommendationGauges gauges, MetricSampler sampler, OperatorMetrics metrics,
+      WorkloadCache workloads) {
+    this.workloads = workloads;
     this.metrics = metrics;
     this.client = client;
     this.clock = clock;
@@ -91,23 +94,17 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     var serialization = context.getClient().getKubernetesSerialization();
     // Which Deployments exist and what their labels are is all this reconciler reads of them; and only a new, a
     // re-labelled or a deleted Deployment changes what a policy selects (status updates are the verdicts' business).
-    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
-            RollbackPolicy.class)
-        .withName("selected-deployments")
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Deployment.class,
-            serialization, "metadata.uid", "metadata.labels"))
-        .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getMetadata().getLabels(),
-            before.getMetadata().getLabels()))
-        .withSecondaryToPrimaryMapper(d -> policies.list(d.getMetadata().getNamespace(),
+    WorkloadEvents<RollbackPolicy> selected = new WorkloadEvents<RollbackPolicy>("selected-deployments", workloads)
+        .deployments(d -> policies.list(d.getMetadata().getNamespace(),
                 p -> Guardianship.selects(p, d.getMetadata().getLabels()))
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build(), context);
+            .map(ResourceID::fromResource).collect(Collectors.toSet()),
+            (before, now) -> !java.util.Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()));
     // The summary reads only this much of each verdict.
     verdicts = new InformerEventSource<>(InformerEventSourceConfiguration.from(RolloutVerdict.class,
             RollbackPolicy.class)
         .withName("verdicts")
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
-            serialization, "metadata.labels", "metadata.annotations", "spec", "status.revision", "status.phase", "status.action",
+            serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences", "spec", "status.revision", "status.phase", "status.action",
             "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
             "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs"))
         .withSecondaryToPrimaryMapper(v -> {
@@ -120,10 +117,12 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
           }
           return ids;
         })
+        // Nothing asks JOSDK for a policy's verdicts (the BY_POLICY index does): no second index of them is kept.
+        .withPrimaryToSecondaryMapper(p -> Set.of())
         .build(), context);
     verdicts.addIndexer(VerdictReconciler.BY_POLICY, v -> List.of(VerdictReconciler.nsKey(
         v.getMetadata().getNamespace(), VerdictReconciler.policyOf(v))));
-    return List.of(deployments, verdicts);
+    return List.of(selected, verdicts);
   }
 
   @Override
@@ -170,11 +169,11 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     }
     List<RollbackPolicy> neighbours = context.getPrimaryCache().list(namespace).toList();
     List<RollbackPolicyStatus.Conflict> conflicts = new ArrayList<>();
-    deployments.list(namespace, d -> Guardianship.selects(policy, d.getMetadata().getLabels())).forEach(d -> {
+    workloads.deployments(namespace).filter(d -> Guardianship.selects(policy, d.getMetadata().getLabels())).forEach(d -> {
       RollbackPolicy guardian = Guardianship.guardian(d, neighbours.stream()).orElse(policy);
       if (!guardian.getMetadata().getName().equals(name)) {
         conflicts.add(new RollbackPolicyStatus.Conflict(d.getMetadata().getName(), guardian.getMetadata().getName()));
-      } else if (verdicts.get(new ResourceID(d.getMetadata().getName(), namespace)).isEmpty()) {
+      } else if (missingVerdict(d)) {
         createVerdict(d, name);
       }
     });
@@ -211,6 +210,32 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
       eventRecorder.record(policy, policy.getMetadata().getName() + ".conflict." + c.deployment + "."
           + c.guardedBy, e);
     }
+  }
+
+  /**
+   * Whether the Deployment has no verdict yet. A cached verdict owned by another Deployment of the same name (one
+   * deleted and created again) is checked against the API server: if it is gone there, its delete never reached this
+   * cache, and waiting for the event would leave the new Deployment unguarded for good. Costs a GET only then.
+   */
+  private boolean missingVerdict(Deployment d) {
+    String namespace = d.getMetadata().getNamespace();
+    String name = d.getMetadata().getName();
+    Optional<RolloutVerdict> cached = verdicts.get(new ResourceID(name, namespace));
+    if (cached.isEmpty()) {
+      return true;
+    }
+    List<io.fabric8.kubernetes.api.model.OwnerReference> owners = cached.get().getMetadata().getOwnerReferences();
+    boolean ownedByAnother = owners != null && !owners.isEmpty() && d.getMetadata().getUid() != null
+        && owners.stream().noneMatch(o -> d.getMetadata().getUid().equals(o.getUid()));
+    if (!ownedByAnother) {
+      return false;
+    }
+    boolean gone = client.resources(RolloutVerdict.class).inNamespace(namespace).withName(name).get() == null;
+    if (gone) {
+      LOG.warn("policy {}/{}: the cached verdict {} belongs to an earlier Deployment of that name and is gone from "
+          + "the API server (a delete the cache missed): creating it anew", namespace, VerdictReconciler.policyOf(cached.get()), name);
+    }
+    return gone;
   }
 
   private void createVerdict(Deployment d, String policy) {

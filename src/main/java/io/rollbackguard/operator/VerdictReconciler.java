@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -61,7 +60,6 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   /** Leaves a Deployment unguarded while set to "true" (its verdict says so). */
   public static final String SKIP = "rollbackguard.io/skip";
   static final String BY_POLICY = "byPolicy";
-  static final String BY_OWNER = "byOwner";
   static final long INVALID_RETRY_MILLIS = 30_000;
   private static final Logger LOG = LoggerFactory.getLogger(VerdictReconciler.class);
 
@@ -80,15 +78,14 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   private final RecommendationAlerts alerts;
   private final OperatorMetrics operatorMetrics;
 
-  private InformerEventSource<Deployment, RolloutVerdict> deployments;
-  private InformerEventSource<ReplicaSet, RolloutVerdict> replicaSets;
-  private InformerEventSource<Pod, RolloutVerdict> pods;
+  private final WorkloadCache workloads;
   private InformerEventSource<RollbackPolicy, RolloutVerdict> policies;
 
   VerdictReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog, MetricSampler sampler,
       StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder, EventRecorder eventRecorder,
       RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness,
-      RecommendationAlerts alerts, OperatorMetrics metrics) {
+      RecommendationAlerts alerts, OperatorMetrics metrics, WorkloadCache workloads) {
+    this.workloads = workloads;
     this.alerts = alerts;
     this.operatorMetrics = metrics;
     this.counterWriteMillis = counterWriteMillis;
@@ -111,40 +108,13 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   public List<EventSource<?, RolloutVerdict>> prepareEventSources(EventSourceContext<RolloutVerdict> context) {
     IndexerResourceCache<RolloutVerdict> verdicts = context.getPrimaryCache();
     verdicts.addIndexer(BY_POLICY, v -> List.of(nsKey(v.getMetadata().getNamespace(), policyOf(v))));
-    var serialization = context.getClient().getKubernetesSerialization();
-    // Each cache keeps only what the operator reads: a Deployment's labels, annotations, replicas, containers and
-    // status; a ReplicaSet's revision, owner and containers; a Pod's owner, template hash and container states.
-    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
-            RolloutVerdict.class)
-        .withName("deployments")
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Deployment.class,
-            serialization, "metadata.uid", "metadata.generation", "metadata.labels", "metadata.annotations",
-            "spec.replicas", "spec.template.spec.containers", "status"))
-        .withSecondaryToPrimaryMapper(d -> Set.of(ResourceID.fromResource(d)))
-        .build(), context);
-    replicaSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReplicaSet.class,
-            RolloutVerdict.class)
-        .withName("replicasets")
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ReplicaSet.class,
-            serialization, "metadata.uid", "metadata.labels", "metadata.annotations", "metadata.ownerReferences",
-            "metadata.creationTimestamp", "spec.template.spec.containers"))
-        .withSecondaryToPrimaryMapper(rs -> owner(rs, "Deployment")
+    // A Deployment, one of its ReplicaSets or one of its new revision's Pods changed: that Deployment's verdict.
+    WorkloadEvents<RolloutVerdict> changes = new WorkloadEvents<RolloutVerdict>("workloads", workloads)
+        .deployments(d -> Set.of(ResourceID.fromResource(d)), (before, now) -> true)
+        .replicaSets(rs -> owner(rs, "Deployment")
             .map(name -> Set.of(new ResourceID(name, rs.getMetadata().getNamespace()))).orElse(Set.of()))
-        .build(), context);
-    replicaSets.addIndexer(BY_OWNER, rs -> owner(rs, "Deployment")
-        .map(name -> List.of(nsKey(rs.getMetadata().getNamespace(), name))).orElse(List.of()));
-    // Only pods that belong to a Deployment's ReplicaSet carry this label: nothing else enters the cache.
-    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, RolloutVerdict.class)
-        .withName("pods")
-        .withLabelSelector(RolloutReader.POD_TEMPLATE_HASH)
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class, serialization,
-            "metadata.labels", "metadata.ownerReferences", "status.containerStatuses", "status.initContainerStatuses"))
-        .withSecondaryToPrimaryMapper(p -> deploymentOfPod(p)
-            .map(name -> Set.of(new ResourceID(name, p.getMetadata().getNamespace()))).orElse(Set.of()))
-        .build(), context);
-    // By owning ReplicaSet, not by template hash alone: two Deployments with the same template share a hash.
-    pods.addIndexer(BY_OWNER, p -> owner(p, "ReplicaSet")
-        .map(rs -> List.of(nsKey(p.getMetadata().getNamespace(), rs))).orElse(List.of()));
+        .pods(p -> deploymentOfPod(p)
+            .map(name -> Set.of(new ResourceID(name, p.getMetadata().getNamespace()))).orElse(Set.of()));
     // A policy edit re-evaluates the verdicts it guards, and those of Deployments it now selects (a takeover).
     policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(RollbackPolicy.class,
             RolloutVerdict.class)
@@ -154,12 +124,14 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
           Set<ResourceID> ids = new HashSet<>();
           verdicts.byIndex(BY_POLICY, nsKey(ns, p.getMetadata().getName()))
               .forEach(v -> ids.add(ResourceID.fromResource(v)));
-          deployments.list(ns, d -> Guardianship.selects(p, d.getMetadata().getLabels()))
+          workloads.deployments(ns).filter(d -> Guardianship.selects(p, d.getMetadata().getLabels()))
               .forEach(d -> ids.add(ResourceID.fromResource(d)));
           return ids;
         })
+        // Nothing asks JOSDK for a verdict's policies: no index of them is kept.
+        .withPrimaryToSecondaryMapper(v -> Set.of())
         .build(), context);
-    return List.of(deployments, replicaSets, pods, policies, wakeups);
+    return List.of(changes, policies, wakeups);
   }
 
   static String policyOf(RolloutVerdict v) {
@@ -171,8 +143,8 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   /**
    * The Deployment of a pod, from its owning ReplicaSet's name: the Deployment controller names each ReplicaSet
    * {@code <deployment>-<pod-template-hash>}. Read from the name rather than the ReplicaSet cache because a pod's
-   * delete often arrives after its ReplicaSet's, and a mapper that answers nothing then leaves the pod in JOSDK's
-   * primary-to-secondary index for good. A ReplicaSet named otherwise (created by hand) is looked up in the cache.
+   * delete often arrives after its ReplicaSet's. A ReplicaSet named otherwise (created by hand) is looked up in the
+   * cache.
    */
   private Optional<String> deploymentOfPod(Pod pod) {
     Optional<String> rsName = owner(pod, "ReplicaSet");
@@ -182,7 +154,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
         && rsName.get().length() > hash.length() + 1) {
       return Optional.of(rsName.get().substring(0, rsName.get().length() - hash.length() - 1));
     }
-    return rsName.flatMap(rs -> replicaSets.get(new ResourceID(rs, pod.getMetadata().getNamespace())))
+    return rsName.flatMap(rs -> workloads.replicaSet(pod.getMetadata().getNamespace(), rs))
         .flatMap(rs -> owner(rs, "Deployment"));
   }
 
@@ -200,7 +172,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     String namespace = verdict.getMetadata().getNamespace();
     String name = verdict.getMetadata().getName();
     liveness.met(due(namespace, name));
-    Optional<Deployment> found = deployments.get(new ResourceID(name, namespace));
+    Optional<Deployment> found = workloads.deployment(namespace, name);
     if (found.isEmpty()) {
       delete(verdict, "its Deployment is gone");
       return UpdateControl.noUpdate();
@@ -234,7 +206,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       return UpdateControl.<RolloutVerdict>noUpdate().rescheduleAfter(INVALID_RETRY_MILLIS);
     }
     Policy p = compiled.policy();
-    List<ReplicaSet> owned = replicaSets.byIndex(BY_OWNER, nsKey(namespace, name));
+    List<ReplicaSet> owned = workloads.replicaSetsOf(namespace, name);
     RolloutSnapshot snapshot = RolloutReader.read(deployment, owned);
     String hash = snapshot.podTemplateHash();
     String current = hash == null ? null : owned.stream()
@@ -242,7 +214,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
             && hash.equals(rs.getMetadata().getLabels().get(RolloutReader.POD_TEMPLATE_HASH)))
         .map(rs -> rs.getMetadata().getName()).findFirst().orElse(null);
     List<PodState> podStates = current == null ? List.of()
-        : pods.byIndex(BY_OWNER, nsKey(namespace, current)).stream().map(PodState::of).toList();
+        : workloads.podsOf(namespace, current).stream().map(PodState::of).toList();
     MetricSource metrics = p.metricsConfigured() ? (s, at) -> sampler.sampling(policyKey, name, p, s, at) : null;
     TargetEvaluator.Result r = evaluator.evaluate(compiled, snapshot, podStates, metrics, recorded, now);
     boolean decisionChanged = DecisionKey.changed(recorded, r.status());

@@ -127,6 +127,8 @@ public final class PolicyCompiler {
     long interval = problems.duration("spec.observation.interval", obs.interval, DefaultCriteria.INTERVAL_MILLIS);
     checkTiming(initialDelay, window, interval, problems);
     Watch watch = WatchChecks.watch(obs.watch, interval, problems, warnings);
+    Regressions.Timing timing = new Regressions.Timing(initialDelay, window, interval,
+        QueryChecks.rateWindow(spec.signals));
     double minRequestRate = obs.minRequestRate == null ? 0 : obs.minRequestRate;
     if (minRequestRate < 0 || !Double.isFinite(minRequestRate)) {
       problems.add("spec.observation.minRequestRate", "must be a number of requests per second, 0 or more");
@@ -147,6 +149,7 @@ public final class PolicyCompiler {
       }
       mergeTier(tier, t, path, knownSignals, criteria, named, problems);
       BurnRates.merge(tier, t, path, spec.slo != null, budget, criteria, named, problems);
+      Regressions.merge(tier, t, path, knownSignals, timing, criteria, named, problems);
     }
     SpecChecks.tierOrder(criteria, decideWithin, problems);
     ProcedureOptions procedure = SpecChecks.procedure(spec.procedure, problems);
@@ -161,8 +164,8 @@ public final class PolicyCompiler {
         if (c.burn() != null) {
           used.add(c.burn().longSignal());
           used.add(c.burn().shortSignal());
-        } else if (!c.condition()) {
-          used.add(c.signal());
+        } else if (c.metricSignal() != null) {
+          used.add(c.metricSignal());
         }
       }
       if (minRequestRate > 0) {

@@ -40,9 +40,12 @@ public record PolicyTestFile(Path file, Path policyFile, RollbackPolicy policy, 
   /**
    * @param intervalMillis null to sample at the policy's own interval
    * @param series signal name to values; NaN is "no data"
+   * @param baseline signal name to its samples before the rollout, at the policy's interval, for the regression
+   *     criteria; NaN is "no data"
    */
   public record TestCase(String name, Long intervalMillis, Deployment deployment, Map<String, List<Double>> series,
-      List<Annotation> declarations, List<Annotation> dismissals, Expect expect) {}
+      Map<String, List<Double>> baseline, List<Annotation> declarations, List<Annotation> dismissals,
+      Expect expect) {}
 
   /** Every field optional. {@code decideBy} and {@code firstActionAt} are durations after t=0; -1 for "none". */
   public record Expect(String action, String tier, String phase, Long firstActionAt, Long decideBy,

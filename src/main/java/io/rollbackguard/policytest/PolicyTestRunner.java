@@ -21,7 +21,9 @@ import io.rollbackguard.verdict.Evaluation;
 import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.MetricReading;
 import io.rollbackguard.verdict.Observation;
+import io.rollbackguard.verdict.BaselineSamples;
 import io.rollbackguard.verdict.Policy;
+import io.rollbackguard.verdict.Sampling;
 import io.rollbackguard.verdict.Verdict;
 import io.rollbackguard.verdict.VerdictEngine;
 import java.util.ArrayList;
@@ -114,10 +116,15 @@ public final class PolicyTestRunner {
     StatusAssembly assembly = withStatus ? new StatusAssembly(compiled, d, rollout, origin) : null;
     EvaluationState state = EvaluationState.forRollout(null, Long.toString(d.revision()), origin);
     Map<Action, Long> firstSeen = new EnumMap<>(Action.class);
+    Map<String, BaselineSamples> baselines = baselines(test);
     Verdict verdict = null;
     for (long at : evaluationTimes(test, sampleTimes, lastSampleAt)) {
-      Evaluation e = VerdictEngine.evaluate(policy, state, observe(test, sampleIndex(sampleTimes, at), at),
-          origin + at);
+      Observation o = observe(test, sampleIndex(sampleTimes, at), at);
+      long now = origin + at;
+      // on the grid the state samples on: the window's, then the watch's
+      Sampling sampling = new Sampling(now, Map.of(Policy.gridAtOrBefore(now, state.samplingInterval(policy)),
+          o.metrics()), baselines);
+      Evaluation e = VerdictEngine.evaluate(policy, state, o, sampling, now);
       state = e.state();
       verdict = e.verdict();
       firstSeen.putIfAbsent(verdict.action(), origin + at);
@@ -127,6 +134,14 @@ public final class PolicyTestRunner {
     }
     Procedure procedure = PROCEDURES.write(verdict.action(), verdict.tier(), compiled.procedure(), rollout);
     return new Simulation(test, origin, verdict, firstSeen, procedure, assembly == null ? null : assembly.status);
+  }
+
+  /** The test's {@code baseline:} series, as the operator's range query would give them (NaN: no data). */
+  private static Map<String, BaselineSamples> baselines(TestCase test) {
+    Map<String, BaselineSamples> out = new HashMap<>();
+    test.baseline().forEach((signal, values) ->
+        out.put(signal, BaselineSamples.of(values.stream().mapToDouble(Double::doubleValue).toArray())));
+    return out;
   }
 
   /** Prometheus counts as configured when the policy names one or the test gives a metric series. */

@@ -36,6 +36,7 @@ final class TestFileReader {
   private final Path file;
   private final RollbackPolicy policy;
   private final Set<String> knownSignals;
+  private final Set<String> regressionSignals;
   /** The name of the test being read, for messages; null outside a test. */
   private String test;
 
@@ -43,6 +44,20 @@ final class TestFileReader {
     this.file = file;
     this.policy = policy;
     this.knownSignals = knownSignals(policy);
+    this.regressionSignals = regressionSignals(policy);
+  }
+
+  /** The metric signals the policy's regression criteria read: those a test may give a baseline for. */
+  private static Set<String> regressionSignals(RollbackPolicy policy) {
+    Set<String> out = new TreeSet<>();
+    if (policy != null && policy.getSpec() != null) {
+      var compiled = io.rollbackguard.policy.PolicyCompiler.compile(policy.getSpec(), true);
+      if (compiled.valid()) {
+        compiled.policy().criteria().stream().filter(c -> c.regression() != null)
+            .forEach(c -> out.add(c.regression().signal()));
+      }
+    }
+    return out;
   }
 
   /**
@@ -102,7 +117,7 @@ final class TestFileReader {
       throw invalid(path, "expected a mapping");
     }
     test = t.hasNonNull("name") ? t.get("name").asText() : null;
-    onlyKeys(t, path, "name", "interval", "deployment", "series", "declare", "dismiss", "expect");
+    onlyKeys(t, path, "name", "interval", "deployment", "series", "baseline", "declare", "dismiss", "expect");
     String name = test != null ? test : path;
     Long interval = t.hasNonNull("interval") ? duration(t.get("interval"), path + ".interval") : null;
     if (interval != null && interval <= 0) {
@@ -110,11 +125,12 @@ final class TestFileReader {
     }
     Deployment deployment = deployment(t.get("deployment"), path + ".deployment");
     Map<String, List<Double>> series = series(t.get("series"), path + ".series");
+    Map<String, List<Double>> baseline = baseline(t.get("baseline"), path + ".baseline");
     List<Annotation> declarations = annotations(t.get("declare"), path + ".declare", true);
     List<Annotation> dismissals = annotations(t.get("dismiss"), path + ".dismiss", false);
     Expect expect = expect(t.get("expect"), path + ".expect");
     test = null;
-    return new TestCase(name, interval, deployment, series, declarations, dismissals, expect);
+    return new TestCase(name, interval, deployment, series, baseline, declarations, dismissals, expect);
   }
 
   /**
@@ -194,6 +210,31 @@ final class TestFileReader {
     if (out.values().stream().allMatch(List::isEmpty)) {
       throw invalid(path, "every series is empty: a test needs at least one sample (the number of samples is the"
           + " longest series)");
+    }
+    return out;
+  }
+
+  /**
+   * The baseline samples of the signals the policy's regression criteria read: {@code baseline: {latencyP95:
+   * "0.08x120"}}, the points the operator's range query would give, oldest first.
+   */
+  Map<String, List<Double>> baseline(JsonNode b, String path) throws InvalidTestFileException {
+    Map<String, List<Double>> out = new LinkedHashMap<>();
+    if (b == null || b.isNull()) {
+      return out;
+    }
+    if (!b.isObject()) {
+      throw invalid(path, "expected a mapping of signal to samples, e.g. {latencyP95: \"0.08x120\"}");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String p = path + "." + e.getKey();
+      if (!regressionSignals.contains(e.getKey())) {
+        throw invalid(p, regressionSignals.isEmpty() ? "the policy has no regression criterion to compare with a"
+            + " baseline" : "no regression criterion of the policy reads this signal (they read: "
+            + String.join(", ", regressionSignals) + ")");
+      }
+      out.put(e.getKey(), values(e.getValue(), p));
     }
     return out;
   }

@@ -37,6 +37,7 @@ public final class PrometheusClient {
 
   private final HttpClient http;
   private final URI queryEndpoint;
+  private final URI rangeEndpoint;
   private final String bearerToken;
   private final Duration timeout;
 
@@ -44,6 +45,7 @@ public final class PrometheusClient {
     this.http = http;
     String base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
     this.queryEndpoint = URI.create(base).resolve("api/v1/query");
+    this.rangeEndpoint = URI.create(base).resolve("api/v1/query_range");
     this.bearerToken = bearerToken;
     this.timeout = timeout;
   }
@@ -71,25 +73,54 @@ public final class PrometheusClient {
    * deadline across its queries. A query the deadline leaves no time for is not sent.
    */
   public PrometheusResponse query(String promql, long atMillis, long deadlineAtMillis) {
+    Answer a = send(queryEndpoint, "query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+        + "&time=" + seconds(atMillis), deadlineAtMillis);
+    return a.failure() != null ? a.failure() : PrometheusResponse.parse(a.status(), a.body());
+  }
+
+  /**
+   * Evaluates {@code promql} at every {@code stepMillis} from {@code startMillis} to {@code endMillis} (a range query,
+   * {@code /api/v1/query_range}), by the same timeout and deadline as {@link #query(String, long, long)}; never
+   * throws.
+   */
+  public PrometheusRange queryRange(String promql, long startMillis, long endMillis, long stepMillis,
+      long deadlineAtMillis) {
+    Answer a = send(rangeEndpoint, "query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+        + "&start=" + seconds(startMillis) + "&end=" + seconds(endMillis) + "&step=" + seconds(stepMillis),
+        deadlineAtMillis);
+    return a.failure() != null ? PrometheusRange.failed(a.failure()) : PrometheusRange.parse(a.status(), a.body());
+  }
+
+  private static String seconds(long millis) {
+    return String.format(Locale.ROOT, "%.3f", millis / 1000.0);
+  }
+
+  /** An HTTP answer, or why there is none. */
+  private record Answer(int status, String body, PrometheusResponse failure) {
+    static Answer failed(PrometheusResponse failure) {
+      return new Answer(0, null, failure);
+    }
+  }
+
+  private Answer send(URI endpoint, String query, long deadlineAtMillis) {
     long started = System.nanoTime();
     long budgetMillis = Math.max(1, timeout.toMillis());
     boolean shared = false;
     if (deadlineAtMillis != Long.MAX_VALUE) {
       long left = deadlineAtMillis - System.currentTimeMillis();
       if (left <= 0) {
-        return PrometheusResponse.timedOut("query failed: the sampling deadline passed before it was sent");
+        return Answer.failed(PrometheusResponse.timedOut("query failed: the sampling deadline passed before it was"
+            + " sent"));
       }
       if (left < budgetMillis) {
         budgetMillis = left;
         shared = true;
       }
     }
-    String form = "query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
-        + "&time=" + String.format(Locale.ROOT, "%.3f", atMillis / 1000.0)
-        + "&timeout=" + budgetMillis + "ms";
+    String form = query + "&timeout=" + budgetMillis + "ms";
     HttpRequest request;
     try {
-      HttpRequest.Builder builder = HttpRequest.newBuilder(queryEndpoint)
+      HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
         .timeout(Duration.ofMillis(budgetMillis)) // lets the JDK itself give up on headers that do not come
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
@@ -99,7 +130,8 @@ public final class PrometheusClient {
       }
       request = builder.build();
     } catch (RuntimeException e) {
-      return PrometheusResponse.failed("query failed: the request could not be built (check the URL and token)");
+      return Answer.failed(PrometheusResponse.failed("query failed: the request could not be built (check the URL"
+          + " and token)"));
     }
     CappedBody body = new CappedBody(MAX_BODY_BYTES);
     CompletableFuture<HttpResponse<byte[]>> exchange;
@@ -107,24 +139,24 @@ public final class PrometheusClient {
       exchange = http.sendAsync(request, body);
     } catch (RuntimeException e) {
       // e.g. a header the JDK refuses: its message would quote the header, token included, so it is not used
-      return PrometheusResponse.failed("query failed: the request could not be built");
+      return Answer.failed(PrometheusResponse.failed("query failed: the request could not be built"));
     }
     try {
       long leftNanos = TimeUnit.MILLISECONDS.toNanos(budgetMillis) - (System.nanoTime() - started);
       HttpResponse<byte[]> response = exchange.get(Math.max(0, leftNanos), TimeUnit.NANOSECONDS);
-      return PrometheusResponse.parse(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+      return new Answer(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8), null);
     } catch (TimeoutException e) {
       abandon(exchange, body);
-      return expired(body.headersArrived(), shared);
+      return Answer.failed(expired(body.headersArrived(), shared));
     } catch (InterruptedException e) {
       abandon(exchange, body);
       Thread.currentThread().interrupt();
-      return PrometheusResponse.failed("query interrupted");
+      return Answer.failed(PrometheusResponse.failed("query interrupted"));
     } catch (ExecutionException e) {
-      return failure(e.getCause(), body.headersArrived(), shared);
+      return Answer.failed(failure(e.getCause(), body.headersArrived(), shared));
     } catch (RuntimeException e) {
       abandon(exchange, body);
-      return PrometheusResponse.failed("query failed: " + e.getClass().getSimpleName());
+      return Answer.failed(PrometheusResponse.failed("query failed: " + e.getClass().getSimpleName()));
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * beyond a short, sanitised reason ever leaves this class: it ends up in status.
  */
 public record PrometheusResponse(List<Sample> samples, String failure, boolean timedOut) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_REASON = 160;
 
   public PrometheusResponse(List<Sample> samples, String failure) {
@@ -36,7 +36,20 @@ public record PrometheusResponse(List<Sample> samples, String failure, boolean t
     return failure == null;
   }
 
-  public static PrometheusResponse parse(int httpStatus, String body) {
+  /** The answer's {@code data} when Prometheus answered with success, else null. */
+  static JsonNode data(String body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (Exception e) {
+      return null;
+    }
+    return root != null && root.isObject() && "success".equals(root.path("status").asText()) ? root.path("data")
+        : null;
+  }
+
+  /** Why the answer is no success (the API's own error when it gives one), or null when it is one. */
+  static String notSuccess(int httpStatus, String body) {
     JsonNode root;
     try {
       root = JSON.readTree(body);
@@ -44,16 +57,21 @@ public record PrometheusResponse(List<Sample> samples, String failure, boolean t
       root = null;
     }
     if (root == null || !root.isObject() || !root.has("status")) {
-      return failed("malformed response (HTTP " + httpStatus + ")");
+      return "malformed response (HTTP " + httpStatus + ")";
     }
     if (!"success".equals(root.path("status").asText())) {
-      return failed("Prometheus answered HTTP " + httpStatus + ": " + root.path("errorType").asText("error") + ": "
-          + root.path("error").asText(""));
+      return "Prometheus answered HTTP " + httpStatus + ": " + root.path("errorType").asText("error") + ": "
+          + root.path("error").asText("");
     }
-    if (httpStatus / 100 != 2) {
-      return failed("Prometheus answered HTTP " + httpStatus);
+    return httpStatus / 100 != 2 ? "Prometheus answered HTTP " + httpStatus : null;
+  }
+
+  public static PrometheusResponse parse(int httpStatus, String body) {
+    String problem = notSuccess(httpStatus, body);
+    if (problem != null) {
+      return failed(problem);
     }
-    JsonNode data = root.path("data");
+    JsonNode data = data(body);
     String type = data.path("resultType").asText();
     JsonNode result = data.path("result");
     try {
@@ -74,7 +92,7 @@ public record PrometheusResponse(List<Sample> samples, String failure, boolean t
     }
   }
 
-  private static Map<String, String> labels(JsonNode metric) {
+  static Map<String, String> labels(JsonNode metric) {
     Map<String, String> labels = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -84,7 +102,7 @@ public record PrometheusResponse(List<Sample> samples, String failure, boolean t
   }
 
   /** {@code [<unix seconds>, "<value>"]}; Prometheus writes NaN and +Inf/-Inf as strings. */
-  private static Sample sample(Map<String, String> labels, JsonNode pair) {
+  static Sample sample(Map<String, String> labels, JsonNode pair) {
     if (!pair.isArray() || pair.size() != 2) {
       throw new IllegalArgumentException("a sample is not [time, value]");
     }

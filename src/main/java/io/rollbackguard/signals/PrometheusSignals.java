@@ -128,7 +128,7 @@ public final class PrometheusSignals {
     }
   }
 
-  private static Map<String, String> values(String namespace, String window, Target t) {
+  static Map<String, String> values(String namespace, String window, Target t) {
     Map<String, String> v = new HashMap<>();
     v.put(QueryTemplate.NAMESPACE, namespace);
     v.put(QueryTemplate.WINDOW, window);

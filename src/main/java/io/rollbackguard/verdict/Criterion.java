@@ -5,6 +5,8 @@ import io.rollbackguard.verdict.burn.BurnRateCriterion;
 import io.rollbackguard.verdict.burn.BurnRateOutcome;
 import io.rollbackguard.verdict.burn.BurnWindows;
 import io.rollbackguard.verdict.burn.ErrorBudget;
+import io.rollbackguard.verdict.regression.RegressionCriterion;
+import io.rollbackguard.verdict.regression.SampleSpacing;
 
 /**
  * One enabled criterion of the merged policy.
@@ -15,6 +17,7 @@ import io.rollbackguard.verdict.burn.ErrorBudget;
  * @param thresholdText the threshold as the user wrote it, for messages
  * @param holdForMillis how long the breach must hold ({@code for})
  * @param burn for a burn-rate criterion (signal {@code burnRate}): what it compares; null otherwise
+ * @param regression for a regression criterion (signal {@code regression}): what it compares; null otherwise
  */
 public record Criterion(
     String id,
@@ -25,7 +28,24 @@ public record Criterion(
     double threshold,
     String thresholdText,
     long holdForMillis,
-    Burn burn) {
+    Burn burn,
+    Regression regression) {
+
+  /**
+   * What a regression criterion compares: its metric signal's window samples with the same signal's baseline, using
+   * every {@link SampleSpacing#stride}-th sample of both (samples closer than {@code rateWindow} share requests).
+   */
+  public record Regression(RegressionCriterion test, long rateWindowMillis) {
+    /** The metric signal whose samples are compared. */
+    public String signal() {
+      return test.signal();
+    }
+
+    /** Which samples the test uses at this interval. */
+    public int stride(long intervalMillis) {
+      return SampleSpacing.stride(intervalMillis, rateWindowMillis);
+    }
+  }
 
   /**
    * What a burn-rate criterion compares: the ratios of its two window signals ({@link BurnWindows#signalName}) with
@@ -50,18 +70,33 @@ public record Criterion(
   }
 
   public static Criterion condition(Tier tier, String signal, long holdForMillis) {
-    return new Criterion(tier + "/" + signal, tier, signal, true, true, 0, null, holdForMillis, null);
+    return new Criterion(tier + "/" + signal, tier, signal, true, true, 0, null, holdForMillis, null, null);
   }
 
   /** A burn-rate criterion: its threshold is the factor, its value the burn factor both windows sustain. */
   public static Criterion burnRate(Tier tier, Burn burn, long holdForMillis) {
     return new Criterion(tier + "/" + Signals.BURN_RATE, tier, Signals.BURN_RATE, false, true, burn.rate().factor(),
-        ErrorBudget.factorText(burn.rate().factor()), holdForMillis, burn);
+        ErrorBudget.factorText(burn.rate().factor()), holdForMillis, burn, null);
   }
 
   public static Criterion metric(String id, Tier tier, String signal, boolean above, double threshold,
       String thresholdText, long holdForMillis) {
-    return new Criterion(id, tier, signal, false, above, threshold, thresholdText, holdForMillis, null);
+    return new Criterion(id, tier, signal, false, above, threshold, thresholdText, holdForMillis, null, null);
+  }
+
+  /** A regression criterion: its threshold is {@code allowedChange}, its value the change of the means. */
+  public static Criterion regression(Tier tier, Regression regression, long holdForMillis) {
+    double allowed = regression.test().allowedChange();
+    return new Criterion(tier + "/" + Signals.REGRESSION, tier, Signals.REGRESSION, false, true, allowed,
+        "×" + Signals.format(Signals.REGRESSION, allowed), holdForMillis, null, regression);
+  }
+
+  /** The metric signal this criterion reads at each sample, null for one that reads none of its own (burn rate). */
+  public String metricSignal() {
+    if (condition || burn != null) {
+      return null;
+    }
+    return regression != null ? regression.signal() : signal;
   }
 
   boolean isBreachedBy(double value) {

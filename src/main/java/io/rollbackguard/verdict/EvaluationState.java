@@ -62,6 +62,8 @@ public class EvaluationState {
   public String declarationNotAppliedFor;
   public String unknownDeclarationSeen;
   public String acknowledgementSeen;
+  /** Per regression criterion id: what it has seen of this window (DESIGN §1b). */
+  public Map<String, RegressionTrack> regressions = new TreeMap<>();
 
   public record Fired(long since, long at) {}
 
@@ -90,6 +92,21 @@ public class EvaluationState {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record BoundDeclaration(String value, String note, String revision, long at) {}
+
+  /**
+   * A regression criterion's window so far: how many of the samples its test uses (every stride-th counted sample)
+   * have passed, the conclusive ones among them (oldest first, rounded to 6 significant digits so that status stays
+   * small), the false-alarm budget its looks spent, and its latest look. The baseline is not kept here: the operator
+   * fetches it again after a restart.
+   *
+   * @param state the latest look's {@link io.rollbackguard.verdict.regression.RegressionOutcome.State}, null before
+   *     the first
+   * @param change the latest look's change of the means, null when it had none
+   * @param message the latest look, as the finding shows it
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RegressionTrack(int slots, java.util.List<Double> samples, double spent, String state, Double change,
+      String message) {}
 
   /** A fresh window for {@code revision}; what humans declared before stays bound to its own revision. */
   public static EvaluationState forRollout(EvaluationState previous, String revision, long startedAt) {
@@ -182,6 +199,7 @@ public class EvaluationState {
     c.declarationNotAppliedFor = declarationNotAppliedFor;
     c.unknownDeclarationSeen = unknownDeclarationSeen;
     c.acknowledgementSeen = acknowledgementSeen;
+    c.regressions = new TreeMap<>(regressions);
     return c;
   }
 }

@@ -5,6 +5,7 @@ import io.rollbackguard.verdict.EvaluationState.Fired;
 import io.rollbackguard.verdict.EvaluationState.Observed;
 import io.rollbackguard.verdict.EvaluationState.Recommendation;
 import io.rollbackguard.verdict.burn.BurnRateOutcome;
+import io.rollbackguard.verdict.regression.RegressionOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -69,7 +70,7 @@ final class Findings {
 
   /** e.g. "error rate 6.5% > 5% for 1m", "2 pods crash-looping". */
   static String describe(Criterion c, double value) {
-    String held = c.holdForMillis() > 0 ? " for " + DurationFormat.format(c.holdForMillis()) : "";
+    String held = held(c);
     if (!c.condition()) {
       return c.describeBreach(value) + held;
     }
@@ -97,8 +98,12 @@ final class Findings {
 
   /** e.g. "error ratio 1.6% over 1h and 2.1% over 5m, above 1.44% (14.4× the budget): error budget burning 16× …". */
   static String describe(Criterion c, BurnRateOutcome outcome) {
-    String held = c.holdForMillis() > 0 ? " for " + DurationFormat.format(c.holdForMillis()) : "";
-    return c.burn().describe(outcome) + held;
+    return c.burn().describe(outcome) + held(c);
+  }
+
+  /** " for 1m" when the criterion must hold, else "". */
+  static String held(Criterion c) {
+    return c.holdForMillis() > 0 ? " for " + DurationFormat.format(c.holdForMillis()) : "";
   }
 
   /** Null when the window had enough data to close Stable, else what was missing. */
@@ -170,7 +175,12 @@ final class Findings {
       Observed r;
       Double value;
       String message;
-      if (c.burn() != null) {
+      if (c.regression() != null) {
+        EvaluationState.RegressionTrack look = s.regressions.get(c.id());
+        r = s.observed.get(c.regression().signal());
+        value = look == null ? null : look.change();
+        message = look == null ? null : look.message();
+      } else if (c.burn() != null) {
         BurnRateOutcome outcome = burnOutcome(c, s);
         r = s.observed.get(c.burn().longSignal());
         value = Double.isNaN(outcome.burnFactor()) ? null : outcome.burnFactor();
@@ -186,6 +196,14 @@ final class Findings {
               fired.at(), message, r == null ? null : r.query())
           : new Finding(c.signal(), c.tier(), Finding.State.Breaching, value, threshold, c.thresholdText(), chain,
               null, message, r == null ? null : r.query()));
+    }
+    for (Criterion c : p.criteria()) {
+      EvaluationState.RegressionTrack look = c.regression() == null ? null : s.regressions.get(c.id());
+      if (look != null && !s.fired.containsKey(c.id()) && !s.chains.containsKey(c.id())
+          && RegressionOutcome.State.INCONCLUSIVE.name().equals(look.state())) {
+        out.add(new Finding(c.signal(), c.tier(), Finding.State.Inconclusive, null, c.threshold(), c.thresholdText(),
+            null, null, look.message(), null));
+      }
     }
     for (String signal : new TreeSet<>(p.usedMetricSignals())) {
       Observed r = s.observed.get(signal);

@@ -63,6 +63,20 @@ public record Policy(
     return ageMillis >= windowMillis;
   }
 
+  /**
+   * Per metric signal a regression criterion reads: the longest baseline its criteria need (ms), what the operator
+   * fetches once per rollout.
+   */
+  public Map<String, Long> regressionBaselines() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (Criterion c : criteria) {
+      if (c.regression() != null) {
+        out.merge(c.regression().signal(), c.regression().test().baselineMillis(), Math::max);
+      }
+    }
+    return out;
+  }
+
   /** The same policy sampled at another interval (policy tests choose their own). */
   public Policy withInterval(long intervalMillis) {
     return new Policy(initialDelayMillis, windowMillis, intervalMillis, minRequestRate, ignoreNoData,
@@ -76,7 +90,7 @@ public record Policy(
   public Set<String> watchedMetricSignals() {
     Set<String> read = new java.util.TreeSet<>();
     for (Criterion c : criteria) {
-      if (!watch.keeps(c.tier()) || c.condition()) {
+      if (!watch.acts(c) || c.condition()) {
         continue;
       }
       if (c.burn() != null) {

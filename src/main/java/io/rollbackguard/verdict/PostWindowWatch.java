@@ -20,7 +20,7 @@ final class PostWindowWatch {
     s.closedAs = Phase.Watching;
     s.windowClosedAt = at;
     for (Criterion c : p.criteria()) {
-      if (!w.keeps(c.tier())) {
+      if (!w.acts(c)) {
         s.chains.remove(c.id());
       }
     }

@@ -11,15 +11,28 @@ import java.util.Map;
  * @param upTo process the due grid instants at or before this time (never after the evaluation's {@code now})
  * @param metricsAt grid instant to its readings (signal name to reading); an instant absent here had its metrics
  *     missed, a used signal absent from an instant's readings had no data
+ * @param baselines per metric signal a regression criterion reads: its samples before the rollout; a signal absent
+ *     here has no baseline (yet), and its regression criteria are inconclusive
  */
-public record Sampling(long upTo, Map<Long, Map<String, MetricReading>> metricsAt) {
+public record Sampling(long upTo, Map<Long, Map<String, MetricReading>> metricsAt,
+    Map<String, BaselineSamples> baselines) {
 
   public Sampling {
     metricsAt = metricsAt == null ? Map.of() : Map.copyOf(metricsAt);
+    baselines = baselines == null ? Map.of() : Map.copyOf(baselines);
+  }
+
+  public Sampling(long upTo, Map<Long, Map<String, MetricReading>> metricsAt) {
+    this(upTo, metricsAt, Map.of());
   }
 
   /** The readings taken at {@code instant}, or null when there are none (the instant's metrics were missed). */
   Map<String, MetricReading> metricsAt(long instant) {
     return metricsAt.get(instant);
+  }
+
+  /** The same instants with the baselines given. */
+  public Sampling withBaselines(Map<String, BaselineSamples> baselines) {
+    return new Sampling(upTo, metricsAt, baselines);
   }
 }

@@ -11,12 +11,19 @@ public final class Signals {
   public static final String DECLARATION = "declaration";
   /** The criterion key of a burn rate; its readings are the window signals {@code errorRate@<window>}. */
   public static final String BURN_RATE = "burnRate";
+  /** The criterion key of a regression against the baseline; it reads the metric signal it names. */
+  public static final String REGRESSION = "regression";
   /** Separates a signal from the window of one of its burn-rate ratios: {@code errorRate@1h}. */
   public static final char WINDOW_MARK = '@';
   /** The pseudo-signal "a sample was taken at all", which decides a Kubernetes-only window. */
   public static final String SAMPLES = "samples";
 
   private Signals() {}
+
+  /** Whether this names a Kubernetes observation (serviceDown, rolloutStuck, crashLooping), not a metric. */
+  public static boolean isKubernetes(String signal) {
+    return SERVICE_DOWN.equals(signal) || ROLLOUT_STUCK.equals(signal) || CRASH_LOOPING.equals(signal);
+  }
 
   /** Whether the traffic guard (minRequestRate) applies to this signal. */
   public static boolean isTrafficGuarded(String signal) {
@@ -56,6 +63,7 @@ public final class Signals {
     }
     switch (signal) {
       case BURN_RATE: return "error budget burn";
+      case REGRESSION: return "regression against the baseline";
       case ERROR_RATE: return "error rate";
       case LATENCY_P95: return "p95 latency";
       case REQUEST_RATE: return "request rate";

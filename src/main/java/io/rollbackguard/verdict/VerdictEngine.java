@@ -84,7 +84,7 @@ public final class VerdictEngine {
     for (long at = next; at <= current; at += interval) {
       s.lastSampleAt = at;
       s.sampledInterval = interval;
-      if (takeSample(p, s, at == current ? observation : null, sampling.metricsAt(at), at, events)) {
+      if (takeSample(p, s, at == current ? observation : null, sampling.metricsAt(at), sampling, at, events)) {
         return;
       }
     }
@@ -92,9 +92,9 @@ public final class VerdictEngine {
 
   /** One instant of the grid in use; whether it was the last of the window or of the watch. */
   private static boolean takeSample(Policy p, EvaluationState s, Observation k, Map<String, MetricReading> metrics,
-      long at, List<VerdictEvent> events) {
+      Sampling sampling, long at, List<VerdictEvent> events) {
     if (s.watching()) {
-      sample(p, s, k, metrics, at, events);
+      sample(p, s, k, metrics, sampling.baselines(), at, events);
       if (PostWindowWatch.endsAt(p, s, at)) {
         PostWindowWatch.end(p, s, at, events);
         return true;
@@ -105,7 +105,7 @@ public final class VerdictEngine {
     if (!p.counts(age)) {
       return false;
     }
-    sample(p, s, k, metrics, at, events);
+    sample(p, s, k, metrics, sampling.baselines(), at, events);
     if (p.closes(age)) {
       closeWindow(p, s, at, events);
       return true;
@@ -118,9 +118,10 @@ public final class VerdictEngine {
    *
    * @param k the instant's Kubernetes facts, null when the operator missed the instant
    * @param metrics the instant's metric readings, null when they were missed too
+   * @param baselines the baselines of the signals regression criteria read
    */
   private static void sample(Policy p, EvaluationState s, Observation k, Map<String, MetricReading> metrics,
-      long at, List<VerdictEvent> events) {
+      Map<String, BaselineSamples> baselines, long at, List<VerdictEvent> events) {
     s.observed = read(p, k, metrics);
     s.lastSampleTaken = k != null;
     boolean watched = s.watching();
@@ -130,7 +131,7 @@ public final class VerdictEngine {
       count(s, k != null, p.usedMetricSignals(), s.conclusiveSamples);
     }
     for (Criterion c : p.criteria()) {
-      if (watched && !p.watch().keeps(c.tier())) {
+      if (watched && !p.watch().acts(c)) {
         continue;
       }
       String description;
@@ -141,6 +142,12 @@ public final class VerdictEngine {
           continue;
         }
         description = Findings.describe(c, outcome);
+      } else if (c.regression() != null) {
+        description = RegressionLooks.sample(p, s, c, baselines.get(c.regression().signal()));
+        if (description == null) {
+          s.chains.remove(c.id());
+          continue;
+        }
       } else {
         Observed r = s.observed.get(c.signal());
         if (r == null || !r.conclusive() || !isBreached(c, r.value())) {
@@ -191,8 +198,10 @@ public final class VerdictEngine {
       out.put(signal, readMetric(p, metrics, signal));
     }
     for (Criterion c : p.criteria()) {
-      if (c.burn() == null && !out.containsKey(c.signal())) {
-        out.put(c.signal(), c.condition() ? readCondition(k, c.signal()) : readMetric(p, metrics, c.signal()));
+      if (c.condition() && !out.containsKey(c.signal())) {
+        out.put(c.signal(), readCondition(k, c.signal()));
+      } else if (c.metricSignal() != null && !out.containsKey(c.metricSignal())) {
+        out.put(c.metricSignal(), readMetric(p, metrics, c.metricSignal()));
       }
     }
     return out;

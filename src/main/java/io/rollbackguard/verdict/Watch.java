@@ -30,6 +30,14 @@ public record Watch(long forMillis, long intervalMillis, Set<Tier> tiers) {
     return tiers.contains(tier);
   }
 
+  /**
+   * Whether {@code c} acts while the revision is watched: a criterion of a tier the watch keeps, except a regression,
+   * whose false-alarm budget is spent over the window's planned looks (FalseAlarmBudget): it cannot fire past them.
+   */
+  public boolean acts(Criterion c) {
+    return keeps(c.tier()) && c.regression() == null;
+  }
+
   /** The instant of the watch's last sample: the first instant of its grid at or after {@code closedAt + for}. */
   public long lastSampleAt(long closedAt) {
     return Policy.gridAtOrAfter(closedAt + forMillis, intervalMillis);

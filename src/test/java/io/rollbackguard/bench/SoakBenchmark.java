@@ -160,6 +160,8 @@ public final class SoakBenchmark implements GuardedRun.Benchmark {
         measured = c;
       }
     }
+    // more than one watch per resource: the operator watched again (the mock replays nothing in between)
+    notes.add("Operator watches opened, by resource: " + new TreeMap<>(k8s.operatorWatchesOpened()) + ".");
     notes.add(String.format(Locale.ROOT, "Whole run %.0f s; the mock served %,d requests.", secondsSince(t0),
         k8s.requests().size()));
   }

@@ -180,7 +180,7 @@ class AlertsCommandTest {
     CliRun run = CliRun.of("alerts", "examples");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(documents(run.out())).extracting(d -> d.path("metadata").path("name").asText()).containsExactly(
-        "rollback-guard-checkout-full", "rollback-guard-checkout-nodata-ignore",
+        "rollback-guard-checkout-full", "rollback-guard-checkout-nodata-ignore", "rollback-guard-checkout-regression",
         "rollback-guard-checkout-short-window", "rollback-guard-checkout-slo", "rollback-guard-checkout-watched",
         "rollback-guard-checkout",
         "rollback-guard-worker");
@@ -194,6 +194,16 @@ class AlertsCommandTest {
     assertThat(run.out()).doesNotContain("burnRate");
     assertThat(run.err()).contains("spec.tiers.immediate.burnRate: no standing rule for a burn rate: its windows are"
         + " capped at each rollout's age");
+  }
+
+  @Test
+  void aRegressionGetsNoStandingRuleAndSaysWhy() {
+    CliRun run = CliRun.of("alerts", "examples/checkout-regression.yaml");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(rules(run.out())).extracting(r -> r.path("labels").path("signal").asText())
+        .isNotEmpty().doesNotContain("regression");
+    assertThat(run.err()).contains("spec.tiers.rapid.regression: no standing rule for a regression: it compares each"
+        + " rollout's samples with the baseline before that rollout");
   }
 
   @Test

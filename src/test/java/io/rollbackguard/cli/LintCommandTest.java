@@ -92,7 +92,7 @@ class LintCommandTest {
         + " evaluate: {errorRate: {disabled: true}}}\n");
     CliRun run = CliRun.of("lint", file.toString());
     assertThat(run.out()).isEqualTo(file + ": spec.tiers.rapid.latencyP95.for: 5m can never fire: with window 3m,"
-        + " initialDelay 0s and interval 30s a breach can hold at most 3m; shorten `for` or lengthen the window\n"
+        + " initialDelay 0s and interval 30s a breach can hold at most 3m; shorten `for` or lengthen the window, at line 7\n"
         + file + ": warning: spec.tiers.evaluate.latencyP95: the default latencyP95 above 1s for 5m can never fire:"
         + " with window 3m, initialDelay 0s and interval 30s a breach can hold at most 3m; name the criterion with a"
         + " shorter `for`, or {disabled: true}\n"
@@ -118,6 +118,9 @@ class LintCommandTest {
       unknown-placeholder.yaml      | spec.signals.errorRate.query: unknown placeholder {{namespce}}
       unquoted-placeholder.yaml     | spec.signals.errorRate.query: {{deployment}} must stand inside a quoted label value
       burn-rate-without-slo.yaml    | spec.tiers.immediate.burnRate: needs spec.slo.objective
+      regression-on-kubernetes-signal.yaml | spec.tiers.rapid.regression.signal: 'crashLooping' is not a metric signal
+      regression-min-samples.yaml   | spec.tiers.evaluate.regression.minSamples: 10 can never be reached: with window 5m
+      regression-direction.yaml     | spec.tiers.evaluate.regression.direction: 'up' is not one of increase, decrease, at line 8
       watch-interval-too-short.yaml | spec.observation.watch.interval: 10s is shorter than observation.interval (30s)
       watch-unknown-tier.yaml       | spec.observation.watch.tiers[1]: 'fast' is not one of immediate, rapid, evaluate, at line 10, column 26
       watch-without-tiers.yaml      | spec.observation.watch.tiers: must list at least one tier
@@ -135,9 +138,21 @@ class LintCommandTest {
   }
 
   @Test
+  void aProblemNamesTheLineOfItsFieldOrOfItsClosestWrittenAncestor() {
+    Path written = FIXTURES.resolve("broken/regression-on-kubernetes-signal.yaml");
+    assertThat(CliRun.of("lint", written.toString()).out()).startsWith(written + ": spec.tiers.rapid.regression.signal:")
+        .contains(", at line 9\n");
+    // minSamples is left at its default: the line is the regression's own
+    Path defaulted = FIXTURES.resolve("broken/regression-min-samples.yaml");
+    assertThat(CliRun.of("lint", defaulted.toString()).out())
+        .startsWith(defaulted + ": spec.tiers.evaluate.regression.minSamples: 10 can never be reached")
+        .contains("lengthen the window, at line 15\n");
+  }
+
+  @Test
   void everyBrokenFixtureIsCoveredAboveAndTheirProblemsAddUp() {
     CliRun run = CliRun.of("lint", FIXTURES.resolve("broken").toString());
-    assertThat(run.out()).endsWith("20 of 20 policies invalid (20 problems)\n");
+    assertThat(run.out()).endsWith("23 of 23 policies invalid (23 problems)\n");
     assertThat(run.exitCode()).isEqualTo(1);
   }
 
@@ -157,7 +172,7 @@ class LintCommandTest {
         + "  observation: {window: forever}\n");
     CliRun run = CliRun.of("lint", file.toString());
     assertThat(run.out()).isEqualTo(file + " (checkout): spec.observation.window: 'forever' is not a duration"
-        + " (use e.g. 30s, 1m30s, 1500ms)\n1 of 2 policies invalid (1 problem)\n");
+        + " (use e.g. 30s, 1m30s, 1500ms), at line 12\n1 of 2 policies invalid (1 problem)\n");
     assertThat(run.exitCode()).isEqualTo(1);
   }
 
@@ -226,9 +241,10 @@ class LintCommandTest {
     assertThat(a.exitCode()).isZero();
     Path broken = Path.of("src/test/resources/manifest/aliased-broken.yaml");
     CliRun b = CliRun.of("lint", broken.toString());
+    // each where its own key is written: the alias's value is the anchor's, its key is not
     assertThat(b.out()).isEqualTo(broken + ": spec.tiers.immediate.errorRate.for: 'forever' is not a duration (use"
-        + " e.g. 30s, 1m30s, 1500ms)\n" + broken + ": spec.tiers.rapid.errorRate.for: 'forever' is not a duration (use"
-        + " e.g. 30s, 1m30s, 1500ms)\n1 of 1 policy invalid (2 problems)\n");
+        + " e.g. 30s, 1m30s, 1500ms), at line 9\n" + broken + ": spec.tiers.rapid.errorRate.for: 'forever' is not a"
+        + " duration (use e.g. 30s, 1m30s, 1500ms), at line 11\n1 of 1 policy invalid (2 problems)\n");
   }
 
   @Test
@@ -262,7 +278,7 @@ class LintCommandTest {
         + POLICY.replace("NAME", "checkout") + "  observation: {window: forever}\n").getBytes(UTF_8));
     CliRun run = CliRun.command(lint, "-");
     assertThat(run.out()).isEqualTo("<stdin> (checkout): spec.observation.window: 'forever' is not a duration (use"
-        + " e.g. 30s, 1m30s, 1500ms)\n1 of 2 policies invalid (1 problem)\n");
+        + " e.g. 30s, 1m30s, 1500ms), at line 12\n1 of 2 policies invalid (1 problem)\n");
     assertThat(run.exitCode()).isEqualTo(1);
   }
 
@@ -276,7 +292,7 @@ class LintCommandTest {
     CliRun run = CliRun.of("lint", file.toString());
     assertThat(run.err()).isEqualTo(file + ": skipped ConfigMap/settings (not a RollbackPolicy)\n");
     assertThat(run.out()).isEqualTo(file + " (checkout): spec.observation.window: 'forever' is not a duration (use"
-        + " e.g. 30s, 1m30s, 1500ms)\n1 of 2 policies invalid (1 problem)\n");
+        + " e.g. 30s, 1m30s, 1500ms), at line 15\n1 of 2 policies invalid (1 problem)\n");
   }
 
   @Test

@@ -35,17 +35,17 @@ class LintRefusesWhatTheClusterOrPrometheusWouldTest {
     assertThat(run.out().lines()).containsExactly(
         file + ": spec.selector.matchLabels.bad key!: 'bad key!' is not a valid label key: use letters, digits, '-',"
             + " '_' and '.', starting and ending with a letter or digit, optionally after a DNS prefix and '/' (e.g."
-            + " app.kubernetes.io/name)",
+            + " app.kubernetes.io/name), at line 6",
         file + ": spec.selector.matchExpressions[0].values: required when the operator is In: name at least one"
-            + " value",
+            + " value, at line 7",
         file + ": spec.prometheus.bearerTokenSecretRef.name: 'Päy\"}' is not a valid Secret name: use lower-case"
-            + " letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. prom-token)",
+            + " letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. prom-token), at line 10",
         file + ": spec.signals.rateWindow: '99999999999999999999999s' is out of range: Prometheus durations are at"
-            + " most 292y24w3d23h47m16s854ms (about 292 years)",
+            + " most 292y24w3d23h47m16s854ms (about 292 years), at line 12",
         file + ": spec.signals.errorRate.query: not PromQL at column 6: expected a string after \"h=\", got"
-            + " \"5d4f8c7b9f\" (quote {{podTemplateHash}}: \"{{podTemplateHash}}\")",
+            + " \"5d4f8c7b9f\" (quote {{podTemplateHash}}: \"{{podTemplateHash}}\"), at line 13",
         file + ": spec.signals.latencyP95.query: not PromQL at column 6: unexpected \"is\" after a complete"
-            + " expression: expected an operator (such as +, /, and, or) or the end of the query",
+            + " expression: expected an operator (such as +, /, and, or) or the end of the query, at line 14",
         "1 of 1 policy invalid (6 problems)");
     assertThat(run.exitCode()).isEqualTo(1);
   }

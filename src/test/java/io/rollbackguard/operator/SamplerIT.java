@@ -53,6 +53,21 @@ class SamplerIT {
     prometheus.set(name, Signals.REQUEST_RATE, 25.0);
   }
 
+  /** Six healthy Deployments (scripted by {@code script} too) guarded by one policy, each Stable at revision 1. */
+  private List<String> sixStable(String policyBody, java.util.function.Consumer<String> script) {
+    h = new OperatorHarness().startOperator();
+    List<String> names = IntStream.range(0, 6).mapToObj(i -> "svc-" + i).toList();
+    for (String n : names) {
+      healthy(n);
+      script.accept(n);
+      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
+    }
+    h.createPolicy("web", Map.of("tier", "web"), policyBody);
+    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream()
+        .filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable).count() == names.size());
+    return names;
+  }
+
   private List<RolloutVerdict> verdicts() {
     return h.client.resources(RolloutVerdict.class).inNamespace(NS).list().getItems();
   }
@@ -99,16 +114,8 @@ class SamplerIT {
    */
   @Test
   void burnWindowsCappedAtDifferentAgesStillCostOneQueryPerUsedSignalPerGridInstant() {
-    h = new OperatorHarness().startOperator();
-    List<String> names = IntStream.range(0, 6).mapToObj(i -> "svc-" + i).toList();
-    for (String n : names) {
-      healthy(n);
-      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
-    }
-    h.createPolicy("web", Map.of("tier", "web"), policy("8s") + "  slo: {objective: 0.999}\n"
-        + "  signals: {rateWindow: 1s}\n");
-    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream()
-        .filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable).count() == names.size());
+    List<String> names = sixStable(policy("8s") + "  slo: {objective: 0.999}\n  signals: {rateWindow: 1s}\n",
+        n -> { });
     int before = prometheus.queries().size();
     for (String n : names) {
       h.cluster.rollout(NS, n, Map.of("app", "registry/" + n + ":v2"), Pods.Ready);
@@ -132,6 +139,73 @@ class SamplerIT {
       assertThat(s.samples.conclusive).as(v.getMetadata().getName()).containsEntry("errorRate@1h", s.samples.taken)
           .containsEntry("errorRate@5m", s.samples.taken);
     }
+  }
+
+  /**
+   * DESIGN §1b: a regression's baseline is one range query per rollout at the policy's interval, grouped like the
+   * instant queries, never one per grid instant; the instant queries stay one per used signal per instant.
+   */
+  @Test
+  void baselinesCostOneRangeQueryPerRolloutAtMostAndTheRegressionFiresOnEach() {
+    // revision 1 reads as its own baseline: no regression
+    List<String> names = sixStable(policy("12s") + "  signals: {rateWindow: 1s}\n"
+        + "  tiers:\n    rapid:\n      regression: {signal: latencyP95, baseline: 20s, minSamples: 5}\n",
+        n -> prometheus.setBefore(n, Signals.LATENCY_P95, 0.12));
+    int instantsBefore = prometheus.times().size();
+    int rangesBefore = prometheus.rangeQueries().size();
+    for (String n : names) {
+      prometheus.set(n, Signals.LATENCY_P95, 0.36); // three times the baseline's 120ms
+      h.cluster.rollout(NS, n, Map.of("app", "registry/" + n + ":v2"), Pods.Ready);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> verdicts().stream().filter(v -> v.getStatus() != null
+        && v.getStatus().revision == 2 && v.getStatus().phase == Phase.Breached).count() == names.size());
+
+    long lastStart = verdicts().stream().mapToLong(v -> java.time.Instant.parse(v.getStatus().rolloutStartedAt)
+        .toEpochMilli()).max().orElseThrow();
+    List<ScriptedPrometheus.RangeQuery> ranges = prometheus.rangeQueries().subList(rangesBefore,
+        prometheus.rangeQueries().size());
+    assertThat(ranges).isNotEmpty().hasSizeLessThanOrEqualTo(names.size()).allSatisfy(r -> {
+      assertThat(r.step()).isEqualTo(1.0);
+      assertThat(r.end() - r.start()).as("20 points of the 20s baseline, at least").isGreaterThanOrEqualTo(19.0);
+      assertThat(r.end() * 1000).as("before the rollout").isLessThanOrEqualTo(lastStart);
+      assertThat(r.query()).contains("histogram_quantile").contains("deployment=~");
+    });
+    Map<String, Long> perInstant = prometheus.times().subList(instantsBefore, prometheus.times().size()).stream()
+        .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
+    assertThat(perInstant).allSatisfy((t, n) -> assertThat(n).as("queries at %s", t).isLessThanOrEqualTo(2));
+    for (RolloutVerdict v : verdicts()) {
+      assertThat(v.getStatus().action).as(v.getMetadata().getName())
+          .isEqualTo(io.rollbackguard.verdict.Action.RollbackRapid);
+      assertThat(v.getStatus().findings).anySatisfy(f -> {
+        assertThat(f.signal).isEqualTo(Signals.REGRESSION);
+        assertThat(f.message).startsWith("p95 latency ×3 against the 20s before the rollout");
+      });
+    }
+  }
+
+  /** The baseline lives in memory: a restarted operator fetches it again and the window's regression still fires. */
+  @Test
+  void aRestartedOperatorFetchesTheBaselineAgainAndTheRegressionResumes() {
+    OperatorSettings settings = new OperatorSettings(Set.of(), null, null, 0).withCounterWriteMillis(0);
+    h = new OperatorHarness().startOperator(settings);
+    healthy("checkout");
+    prometheus.setBefore("checkout", Signals.LATENCY_P95, 0.12);
+    h.createPolicy("checkout", "checkout", policy("20s") + "  signals: {rateWindow: 1s}\n"
+        + "  tiers:\n    rapid:\n      regression: {signal: latencyP95, baseline: 10s, minSamples: 8}\n");
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+    // no stable revision is needed: revision 2 follows as soon as revision 1 is guarded
+    await().atMost(Duration.ofSeconds(60)).until(() -> h.target("checkout", "checkout"), d -> d != null);
+    prometheus.set("checkout", Signals.LATENCY_P95, 0.36);
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.revision == 2 && d.evaluation.countedSamples() >= 2);
+    h.stopOperator();
+    int before = prometheus.rangeQueries().size();
+    h.startOperator(settings);
+    RolloutVerdictStatus d = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
+        t -> t != null && t.revision == 2 && t.action == io.rollbackguard.verdict.Action.RollbackRapid);
+    assertThat(prometheus.rangeQueries().size()).as("the baseline fetched again").isGreaterThan(before);
+    assertThat(d.findings).anySatisfy(f -> assertThat(f.message).startsWith("p95 latency ×3 against the 10s"));
   }
 
   @Test

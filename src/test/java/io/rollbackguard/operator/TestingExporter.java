@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An application's /metrics as Prometheus scrapes it: {@code http_requests_total{namespace,deployment,status}} and a
- * latency histogram, fed with 100 requests a second of which {@link #errorFraction} fail with a 500.
+ * latency histogram, fed with 100 requests a second of which {@link #errorFraction} fail with a 500. Latencies: 10%
+ * of the requests take between 0.1s and 0.5s (a p95 of 0.3s), {@link #slowFraction} of them between 0.5s and 2.5s,
+ * the rest at most 0.1s.
  */
 final class TestingExporter implements AutoCloseable {
   private final HttpServer server;
@@ -26,7 +28,13 @@ final class TestingExporter implements AutoCloseable {
   private long ok;
   private long failed;
   private double carry;
+  private long fast;
+  private long medium;
+  private long slow;
+  private double slowCarry;
+  private double mediumCarry;
   volatile double errorFraction;
+  volatile double slowFraction;
 
   TestingExporter(String namespace, String deployment) throws IOException {
     this.namespace = namespace;
@@ -54,6 +62,15 @@ final class TestingExporter implements AutoCloseable {
     carry -= errors;
     failed += errors;
     ok += 10 - errors;
+    mediumCarry += 1;
+    slowCarry += 10 * slowFraction;
+    long m = (long) mediumCarry;
+    long sl = Math.min(10 - m, (long) slowCarry);
+    mediumCarry -= m;
+    slowCarry -= sl;
+    medium += m;
+    slow += sl;
+    fast += 10 - m - sl;
   }
 
   private synchronized String exposition() {
@@ -63,8 +80,9 @@ final class TestingExporter implements AutoCloseable {
         + "http_requests_total{" + l + ",status=\"200\"} " + ok + "\n"
         + (failed > 0 ? "http_requests_total{" + l + ",status=\"500\"} " + failed + "\n" : "")
         + "# TYPE http_request_duration_seconds histogram\n"
-        + "http_request_duration_seconds_bucket{" + l + ",le=\"0.1\"} " + total * 9 / 10 + "\n"
-        + "http_request_duration_seconds_bucket{" + l + ",le=\"0.5\"} " + total + "\n"
+        + "http_request_duration_seconds_bucket{" + l + ",le=\"0.1\"} " + fast + "\n"
+        + "http_request_duration_seconds_bucket{" + l + ",le=\"0.5\"} " + (fast + medium) + "\n"
+        + "http_request_duration_seconds_bucket{" + l + ",le=\"2.5\"} " + total + "\n"
         + "http_request_duration_seconds_bucket{" + l + ",le=\"+Inf\"} " + total + "\n"
         + "http_request_duration_seconds_sum{" + l + "} " + total * 0.08 + "\n"
         + "http_request_duration_seconds_count{" + l + "} " + total + "\n";

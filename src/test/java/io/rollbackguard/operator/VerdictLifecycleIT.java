@@ -147,4 +147,26 @@ class VerdictLifecycleIT {
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
         .untilAsserted(() -> assertThat(h.policy("checkout").getStatus().targets).isZero());
   }
+
+  @Test
+  void aDeploymentCreatedAgainUnderItsNameIsGuardedEvenIfItsOldVerdictsDeleteNeverReachedTheCaches() {
+    h.createPolicy("checkout", "checkout", FAST);
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+    String firstUid = h.client.apps().deployments().inNamespace(NS).withName("checkout").get().getMetadata().getUid();
+    awaitVerdict(x -> x.getStatus().phase == Phase.Stable);
+    // the operator's watches of the verdicts never hear of this delete: its caches keep the old verdict
+    h.k8s.loseNextDelete("/apis/rollbackguard.io/v1alpha1/rolloutverdicts", "checkout");
+    h.client.apps().deployments().inNamespace(NS).withName("checkout").delete();
+    h.client.apps().replicaSets().inNamespace(NS).delete();
+    h.client.pods().inNamespace(NS).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.verdict("checkout") == null);
+
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v2"));
+    String secondUid = h.client.apps().deployments().inNamespace(NS).withName("checkout").get().getMetadata()
+        .getUid();
+    assertThat(secondUid).isNotEqualTo(firstUid);
+    RolloutVerdict again = awaitVerdict(x -> x.getStatus().phase != null);
+    assertThat(again.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(secondUid));
+  }
 }

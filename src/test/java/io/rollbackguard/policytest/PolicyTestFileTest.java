@@ -167,6 +167,29 @@ class PolicyTestFileTest {
     assertThat(t.series()).containsKey("checkout-probe");
   }
 
+  // ---- baseline (regression criteria) -----------------------------------------------------------------------
+
+  private static final String REGRESSION = POLICY + "  tiers: {evaluate: {regression: {signal: latencyP95}}}\n";
+
+  @Test
+  void aBaselineIsReadInSeriesNotationForTheSignalARegressionReads() throws Exception {
+    TestCase t = load(REGRESSION, "deployment: {name: checkout}", "baseline: {latencyP95: ['0.08x2', _]}",
+        "series: {latencyP95: [0.1]}", "expect: {action: None}").tests().get(0);
+    assertThat(t.baseline().get("latencyP95")).containsExactly(0.08, 0.08, 0.08, Double.NaN);
+  }
+
+  @Test
+  void aBaselineForASignalNoRegressionReadsIsInvalid() {
+    refusedWith(REGRESSION, "deployment: {name: checkout}", "baseline: {errorRate: '0x10'}",
+        "series: {latencyP95: [0.1]}", "expect: {action: None}")
+        .hasMessageContaining("tests[0].baseline.errorRate: no regression criterion of the policy reads this signal"
+            + " (they read: latencyP95)");
+    refused("deployment: {name: checkout}", "baseline: {latencyP95: '0x10'}", "series: {latencyP95: [0.1]}",
+        "expect: {action: None}")
+        .hasMessageContaining("tests[0].baseline.latencyP95: the policy has no regression criterion to compare with"
+            + " a baseline");
+  }
+
   // ---- series -----------------------------------------------------------------------------------------------
 
   @Test

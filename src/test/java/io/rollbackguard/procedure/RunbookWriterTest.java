@@ -101,6 +101,43 @@ class RunbookWriterTest {
         + " burning 16× — at this rate the month's budget is gone in 45 h (immediate tier)");
   }
 
+  /** The regression finding is the runbook's evidence: both sides of the comparison, the shift and how sure. */
+  @Test
+  void aRegressionFindingShowsTheBaselineAgainstTheWindowAndHowSureItIs() {
+    io.rollbackguard.verdict.Policy policy = io.rollbackguard.TestingPolicies.policy(
+        "  observation: {window: 15m, interval: 30s}\n  tiers: {rapid: {regression: {signal: latencyP95}}}\n");
+    double[] baseline = new double[120];
+    for (int i = 0; i < baseline.length; i++) {
+      baseline[i] = 0.07 + 0.001 * (i % 20); // 70ms to 89ms
+    }
+    long t0 = TestingIncidents.T0.toEpochMilli();
+    io.rollbackguard.verdict.EvaluationState state = io.rollbackguard.verdict.EvaluationState.forRollout(null, "7", t0);
+    io.rollbackguard.verdict.Verdict v = null;
+    for (int i = 0; i <= 18; i++) {
+      java.util.Map<String, io.rollbackguard.verdict.MetricReading> metrics = java.util.Map.of(
+          "errorRate", io.rollbackguard.verdict.MetricReading.of(0),
+          "latencyP95", io.rollbackguard.verdict.MetricReading.of(0.15 + 0.001 * i));
+      long now = t0 + i * 30_000L;
+      io.rollbackguard.verdict.Evaluation e = io.rollbackguard.verdict.VerdictEngine.evaluate(policy, state,
+          new io.rollbackguard.verdict.Observation(metrics, 3, 3, 0, false, null, null, null, null,
+              io.rollbackguard.verdict.Observation.target("shop", "checkout")),
+          new io.rollbackguard.verdict.Sampling(now, java.util.Map.of(now, metrics),
+              java.util.Map.of("latencyP95", io.rollbackguard.verdict.BaselineSamples.of(baseline))), now);
+      state = e.state();
+      v = e.verdict();
+    }
+    TestingIncidents t = new TestingIncidents();
+    t.action = v.action();
+    t.tier = v.tier();
+    t.reason = v.reason();
+    t.findings = new java.util.ArrayList<>(v.findings());
+    String md = RunbookWriter.write(t.build(), at(12, 0));
+    assertThat(v.action()).isEqualTo(io.rollbackguard.verdict.Action.RollbackRapid);
+    assertThat(md).contains("**RollbackRapid** (rapid tier): p95 latency ×2.01 against the 1h before the rollout"
+        + " (allowed ×1.2): mean 159ms vs 79ms, median 159ms vs 79ms; shift +80ms, at least +74ms at 99.71% confidence"
+        + " (p = 2.3e-07 ≤ 0.0029); 10 vs 60 samples.");
+  }
+
   @Test
   void anEvaluationHasNoDeadlineAndLeavesHotfixOrRollbackToPeople() {
     TestingIncidents t = new TestingIncidents();

@@ -36,9 +36,18 @@ final class EngineRun {
     return new EngineRun(policy, "7", startSeconds);
   }
 
+  /** The baselines the sampling brings (regression criteria); none by default. */
+  Map<String, BaselineSamples> baselines = Map.of();
+
   Verdict at(double seconds, Obs observation) {
     long now = millis(seconds);
-    return record(VerdictEngine.evaluate(policy, state, observation.build(), now), now);
+    if (baselines.isEmpty()) {
+      return record(VerdictEngine.evaluate(policy, state, observation.build(), now), now);
+    }
+    Observation o = observation.build();
+    Sampling sampling = new Sampling(now, Map.of(Policy.gridAtOrBefore(now, policy.intervalMillis()), o.metrics()),
+        baselines);
+    return record(VerdictEngine.evaluate(policy, state, o, sampling, now), now);
   }
 
   /**

@@ -22,6 +22,10 @@ public class TierSpec {
       + " set: immediate 14.4x over 1h and 5m, rapid 6x over 6h and 30m.")
   public BurnRateCriterionSpec burnRate;
 
+  @JsonPropertyDescription("A regression of a metric signal against its own samples before the rollout (rank test"
+      + " and effect-size gate). No default.")
+  public RegressionCriterionSpec regression;
+
   @JsonPropertyDescription("No available replica while replicas > 0.")
   public ConditionCriterionSpec serviceDown;
 

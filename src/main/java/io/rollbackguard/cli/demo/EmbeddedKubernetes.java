@@ -133,6 +133,21 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     dispatcher.operatorWatches.clear();
   }
 
+  /**
+   * Swallows, on every watch the operator holds or opens on {@code resourcePath} (a collection, e.g.
+   * {@code /apis/rollbackguard.io/v1alpha1/namespaces/shop/rolloutverdicts}), the next {@code DELETED} event of the
+   * object named {@code name}: a delete its caches never hear of, as a watch event lost between an API server and
+   * a client would be. Once per watch.
+   */
+  public void loseNextDelete(String resourcePath, String name) {
+    dispatcher.lostDeletes.add(resourcePath + "|" + name);
+  }
+
+  /** Watches the operator has opened, by resource path: more than one per path means it watched again. */
+  public java.util.Map<String, Integer> operatorWatchesOpened() {
+    return java.util.Map.copyOf(dispatcher.watchesOpened);
+  }
+
   /** Watches answered 410 Gone since {@link #dropOperatorWatches}: each made an informer relist. */
   public int goneServed() {
     return dispatcher.goneServed.get();
@@ -173,6 +188,9 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     private final java.util.Map<WebSocket, String> operatorWatches = new ConcurrentHashMap<>();
     private final Set<String> mustRelist = ConcurrentHashMap.newKeySet();
     private final AtomicInteger goneServed = new AtomicInteger();
+    /** "path|name" of DELETED events to swallow, once per operator watch on that path. */
+    private final java.util.Set<String> lostDeletes = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, Integer> watchesOpened = new ConcurrentHashMap<>();
     private volatile long outageUntil = System.nanoTime();
 
     RecordingDispatcher(Dispatcher crud) {
@@ -268,6 +286,51 @@ public final class EmbeddedKubernetes implements AutoCloseable {
           + message + "\"}");
     }
 
+    /** The server's side of one operator watch: sends what the CRUD dispatcher sends, but for a lost delete. */
+    private final class LossyWebSocket implements WebSocket {
+      private final WebSocket ws;
+      private final String resource;
+      private final java.util.Set<String> lost = ConcurrentHashMap.newKeySet();
+
+      LossyWebSocket(WebSocket ws, String resource) {
+        this.ws = ws;
+        this.resource = resource;
+      }
+
+      @Override
+      public RecordedRequest request() {
+        return ws.request();
+      }
+
+      @Override
+      public boolean send(String text) {
+        return lose(text) || ws.send(text);
+      }
+
+      @Override
+      public boolean send(byte[] bytes) {
+        return lose(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)) || ws.send(bytes);
+      }
+
+      @Override
+      public boolean close(int code, String reason) {
+        return ws.close(code, reason);
+      }
+
+      private boolean lose(String event) {
+        if (lostDeletes.isEmpty() || !event.contains("\"DELETED\"")) {
+          return false;
+        }
+        try {
+          String name = JSON.readTree(event).path("object").path("metadata").path("name").asText("");
+          String key = resource + "|" + name;
+          return lostDeletes.contains(key) && lost.add(key);
+        } catch (IOException | RuntimeException notJson) {
+          return false;
+        }
+      }
+    }
+
     /** The CRUD dispatcher's watch, with its socket remembered so that a test can drop it. */
     private final class TrackedWatch extends WebSocketListener {
       private final WebSocketListener delegate;
@@ -286,7 +349,8 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       @Override
       public void onOpen(WebSocket ws, Response response) {
         operatorWatches.put(ws, resource);
-        delegate.onOpen(ws, response);
+        watchesOpened.merge(resource, 1, Integer::sum);
+        delegate.onOpen(new LossyWebSocket(ws, resource), response);
       }
 
       @Override

@@ -36,12 +36,15 @@ public final class ScriptedPrometheus implements AutoCloseable {
   private final Map<String, Map<String, Double>> values = new ConcurrentHashMap<>();
   private final List<String> queries = new CopyOnWriteArrayList<>();
   private final List<String> times = new CopyOnWriteArrayList<>();
+  private final Map<String, Map<String, Double>> before = new ConcurrentHashMap<>();
+  private final List<RangeQuery> rangeQueries = new CopyOnWriteArrayList<>();
   private volatile Function<String, Answer> override;
   private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
   private ScriptedPrometheus() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/api/v1/query", this::answer);
+    server.createContext("/api/v1/query_range", this::answerRange);
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "scripted-prometheus");
       t.setDaemon(true);
@@ -70,6 +73,22 @@ public final class ScriptedPrometheus implements AutoCloseable {
     } else {
       byDeployment.put(signal, value);
     }
+  }
+
+  /** A range query received: its PromQL and its start, end and step (epoch seconds). */
+  public record RangeQuery(String query, double start, double end, double step) {}
+
+  /**
+   * Sets what {@code signal} read for {@code deployment} before now: the value of every point of a range query (the
+   * baseline of a regression); without it a range query reads the current value.
+   */
+  public void setBefore(String deployment, String signal, Double value) {
+    before.computeIfAbsent(deployment, d -> new ConcurrentHashMap<>()).put(signal, value);
+  }
+
+  /** The range queries received, in order. */
+  public List<RangeQuery> rangeQueries() {
+    return new ArrayList<>(rangeQueries);
   }
 
   /** Answers every query with {@code answer(query)} instead; null goes back to the scripted values. */
@@ -117,6 +136,39 @@ public final class ScriptedPrometheus implements AutoCloseable {
     byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(a.status(), body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** A matrix: per scripted Deployment one series, its value at every step from start to end. */
+  private void answerRange(HttpExchange ex) throws IOException {
+    String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    String query = param(form, "query");
+    double start = Double.parseDouble(param(form, "start"));
+    double end = Double.parseDouble(param(form, "end"));
+    double step = Double.parseDouble(param(form, "step"));
+    rangeQueries.add(new RangeQuery(query, start, end, step));
+    String signal = signalOf(query);
+    StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+    boolean first = true;
+    for (Map.Entry<String, Map<String, Double>> e : values.entrySet()) {
+      Double v = before.getOrDefault(e.getKey(), Map.of()).getOrDefault(signal, e.getValue().get(signal));
+      if (v == null) {
+        continue;
+      }
+      sb.append(first ? "" : ",").append("{\"metric\":{\"deployment\":\"").append(e.getKey())
+          .append("\"},\"values\":[");
+      for (long i = 0; start + i * step <= end + 1e-9; i++) {
+        sb.append(i == 0 ? "" : ",").append('[').append(String.format(Locale.ROOT, "%.3f", start + i * step))
+            .append(",\"").append(number(v)).append("\"]");
+      }
+      sb.append("]}");
+      first = false;
+    }
+    byte[] body = sb.append("]}}").toString().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(200, body.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body);
     }
