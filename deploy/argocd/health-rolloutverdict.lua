@@ -41,8 +41,13 @@ end
 if s.phase == "Pending" or s.phase == "Observing" or s.phase == "Watching" then
   hs.status = "Progressing"
   hs.message = revision .. s.phase
-  if s.observeUntil ~= nil then
-    hs.message = hs.message .. " until " .. s.observeUntil
+  -- a watched revision is watched until its watch's end, not its window's
+  local untilTime = s.observeUntil
+  if s.phase == "Watching" and s.watchUntil ~= nil then
+    untilTime = s.watchUntil
+  end
+  if untilTime ~= nil then
+    hs.message = hs.message .. " until " .. untilTime
   end
   hs.message = hs.message .. unguarded
   return hs

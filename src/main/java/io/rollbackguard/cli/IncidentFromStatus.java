@@ -60,6 +60,7 @@ final class IncidentFromStatus {
     return new Incident(verdict.getMetadata().getNamespace(), policyName, verdict.getMetadata().getName(), d.revision,
         d.images, d.phase, d.action, d.tier, d.reason, time(at + "decideBy", d.decideBy),
         time(at + "rolloutStartedAt", d.rolloutStartedAt), time(at + "observeUntil", d.observeUntil),
+        time(at + "watchUntil", d.watchUntil),
         d.stableRevision, d.stableImages, findings, d.procedure, timeline,
         d.evaluation == null ? null : d.evaluation.declaration, options(policy), metrics(policy));
   }

@@ -21,8 +21,8 @@ import java.util.Optional;
  * <p>Counted: what happened or was observed, which can only lie in the past when the copy was saved: the verdict's
  * creation, rollout start, timeline, findings (since, fired, observed), last incident (fired, resolved, its findings)
  * and the operator's latest sample ({@code evaluation.lastSampleAt}); the policy's creation and its conditions' last
- * transitions. Not counted: {@code decideBy} and {@code observeUntil}, a deadline and a window's planned end, which lie
- * in the future while the incident is open. Every verdict and policy of the file counts: {@code kubectl get rv -o
+ * transitions. Not counted: {@code decideBy}, {@code observeUntil} and {@code watchUntil}, a deadline and the planned
+ * ends of a window and of its watch, which lie in the future while the incident is open. Every verdict and policy of the file counts: {@code kubectl get rv -o
  * yaml} saves them all at one moment, so the latest time any of them holds is the nearest the file comes to saying
  * when it was saved.
  */

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+  // WatchInconclusive ends Stable, but a watch that could not see is a gap in monitoring someone should know of.
   private static final Set<String> WARNINGS = Set.of("RollbackRecommended", "Escalated", "DeadlinePassed",
-      "ObservationInconclusive", "DeclarationUnknown", "Declared", "FeatureFlagRecommended", "GuardConflict", "DismissIgnored");
+      "ObservationInconclusive", "WatchInconclusive", "DeclarationUnknown", "Declared", "FeatureFlagRecommended",
+      "GuardConflict", "DismissIgnored");
 
   static final int ATTEMPTS = 3;
   private final KubernetesClient client;

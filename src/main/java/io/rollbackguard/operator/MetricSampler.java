@@ -49,9 +49,10 @@ final class MetricSampler implements AutoCloseable {
    * What a query needs of one target, and which instant it needs next.
    *
    * @param fresh no sample of its window counted yet (a new rollout, not a window resumed after a restart)
+   * @param interval the grid it is sampled on: the policy's interval in its window, the watch's while watched
    */
   record Target(String name, String revision, String podTemplateHash, long nextInstant, boolean fresh,
-      long rolloutStartedAt) {}
+      long rolloutStartedAt, long interval) {}
 
   /**
    * One target's delivered readings (instant → signal → reading), the latest instant attempted for it, and the
@@ -167,10 +168,10 @@ final class MetricSampler implements AutoCloseable {
     Map<Long, Map<String, MetricReading>> got = r == null || !state.revision.equals(revisionOf(r))
         ? Map.of() : new TreeMap<>(r.byInstant);
     long attempted = r == null || !state.revision.equals(revisionOf(r)) ? Long.MIN_VALUE : r.attemptedThrough;
-    long interval = policy.intervalMillis();
+    long interval = state.samplingInterval(policy);
     long firstCounted = firstCounted(policy, state);
     long upTo = state.lastSampleAt;
-    if (state.windowOpen()) {
+    if (state.takesSamples()) {
       for (long t = state.nextSampleAt(policy); t <= now; t += interval) {
         if (t < firstCounted || got.containsKey(t) || t <= attempted) {
           upTo = t;
@@ -193,7 +194,10 @@ final class MetricSampler implements AutoCloseable {
     return Policy.gridAtOrAfter(state.rolloutStartedAt + policy.initialDelayMillis(), policy.intervalMillis());
   }
 
-  /** The instant the target needs next: its next grid instant, or the first counted one if that is later. */
+  /**
+   * The instant the target needs next: its next grid instant (of the watch grid while watched), or the first counted
+   * one if that is later.
+   */
   static long nextNeeded(Policy policy, EvaluationState state) {
     return Math.max(state.nextSampleAt(policy), firstCounted(policy, state));
   }
@@ -250,16 +254,19 @@ final class MetricSampler implements AutoCloseable {
     long next = Long.MAX_VALUE;
     for (Readings r : p.targets.values()) {
       if (r.target != null) {
-        next = Math.min(next, firstUnattempted(r, interval));
+        next = Math.min(next, firstUnattempted(r));
       }
     }
     return next;
   }
 
-  /** The first instant a target needs that was not attempted for it yet. */
-  private static long firstUnattempted(Readings r, long interval) {
-    return Math.max(r.target.nextInstant(), r.attemptedThrough == Long.MIN_VALUE ? Long.MIN_VALUE
-        : r.attemptedThrough + interval);
+  /**
+   * The first instant of the target's grid that it needs and that was not attempted for it yet. On the target's own
+   * grid: a watched target's instants are those of the watch interval, whatever grid the last attempt was on.
+   */
+  private static long firstUnattempted(Readings r) {
+    long after = r.attemptedThrough == Long.MIN_VALUE ? Long.MIN_VALUE : r.attemptedThrough + 1;
+    return Policy.gridAtOrAfter(Math.max(r.target.nextInstant(), after), r.target.interval());
   }
 
   private void schedule(PolicySampling p) {
@@ -316,9 +323,7 @@ final class MetricSampler implements AutoCloseable {
     if (compiled == null) {
       return;
     }
-    long interval = compiled.policy().intervalMillis();
     long now = clock.millis();
-    long current = Math.floorDiv(now, interval) * interval;
     Map<Long, List<Readings>> byInstant = new TreeMap<>();
     for (Readings r : p.targets.values()) {
       if (r.target == null) {
@@ -331,8 +336,11 @@ final class MetricSampler implements AutoCloseable {
         r.attemptedThrough = p.lastFired;
         wake.accept(p.namespace, r.target.name());
       }
-      long from = Policy.gridAtOrAfter(firstUnattempted(r, interval), interval);
-      from = Math.max(from, current - (MAX_LATE_INSTANTS - 1) * interval);
+      // Each target on its own grid: targets in their window and watched ones meet at the instants both grids share,
+      // where one query per signal serves them all.
+      long interval = r.target.interval();
+      long current = Math.floorDiv(now, interval) * interval;
+      long from = Math.max(firstUnattempted(r), current - (MAX_LATE_INSTANTS - 1) * interval);
       for (long at = from; at <= current; at += interval) {
         byInstant.computeIfAbsent(at, k -> new ArrayList<>()).add(r);
       }

@@ -108,6 +108,7 @@ final class PolicyStatusAssembler {
     }));
     List<RolloutVerdict> withAction = new ArrayList<>();
     List<RolloutVerdict> observing = new ArrayList<>();
+    List<RolloutVerdict> watching = new ArrayList<>();
     int guarded = 0;
     int stable = 0;
     String decideBy = null;
@@ -126,6 +127,9 @@ final class PolicyStatusAssembler {
       if (d.phase == Phase.Observing || d.phase == Phase.Pending) {
         observing.add(v);
       }
+      if (d.phase == Phase.Watching) {
+        watching.add(v);
+      }
       if (d.action != null && d.action != Action.None) {
         withAction.add(v);
         if (d.decideBy != null && (decideBy == null || d.decideBy.compareTo(decideBy) < 0)) {
@@ -137,7 +141,7 @@ final class PolicyStatusAssembler {
     s.targets = guarded;
     s.action = (withAction.isEmpty() ? Action.None : withAction.get(0).getStatus().action).name();
     s.decideBy = decideBy;
-    s.reason = reason(guarded, stable, withAction, observing);
+    s.reason = reason(guarded, stable, withAction, observing, watching);
     s.recommendations = recommendations(withAction, c.namespace());
     s.recommendationsOmitted = withAction.size() - s.recommendations.size();
     s.conflicts = c.conflicts().size() > MAX_CONFLICTS ? new ArrayList<>(c.conflicts().subList(0, MAX_CONFLICTS))
@@ -181,7 +185,7 @@ final class PolicyStatusAssembler {
       .thenComparing(v -> v.getMetadata().getName());
 
   private static String reason(int guarded, int stable, List<RolloutVerdict> withAction,
-      List<RolloutVerdict> observing) {
+      List<RolloutVerdict> observing, List<RolloutVerdict> watching) {
     if (guarded == 0 && withAction.isEmpty()) {
       return "no Deployment matches the selector";
     }
@@ -194,6 +198,12 @@ final class PolicyStatusAssembler {
       RolloutVerdictStatus d = first.getStatus();
       return first.getMetadata().getName() + ": observing revision " + d.revision + " until " + d.observeUntil
           + (observing.size() > 1 ? " (and " + (observing.size() - 1) + " more observing)" : "");
+    }
+    if (!watching.isEmpty()) {
+      RolloutVerdict first = watching.stream().min(Comparator.comparing(v -> v.getMetadata().getName())).get();
+      RolloutVerdictStatus d = first.getStatus();
+      return first.getMetadata().getName() + ": watching revision " + d.revision + ", which passed its window at "
+          + d.observeUntil + (watching.size() > 1 ? " (and " + (watching.size() - 1) + " more watching)" : "");
     }
     return stable == guarded ? "all " + stable + " stable" : stable + " of " + guarded + " stable";
   }
@@ -253,7 +263,7 @@ final class PolicyStatusAssembler {
     for (RolloutVerdict v : verdicts) {
       RolloutVerdictStatus d = v.getStatus();
       EvaluationState e = d == null ? null : d.evaluation;
-      if (e == null || !e.windowOpen() || e.observed == null || e.observed.isEmpty()) {
+      if (e == null || !e.takesSamples() || e.observed == null || e.observed.isEmpty()) {
         continue;
       }
       sampled++;

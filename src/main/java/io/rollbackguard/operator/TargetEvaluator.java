@@ -50,13 +50,17 @@ public final class TargetEvaluator {
    */
   public Result evaluate(CompiledPolicy compiled, RolloutSnapshot snapshot, List<PodState> pods, MetricSource metrics,
       RolloutVerdictStatus previous, long now) {
-    Change change = StableRevisionTracker.track(previous == null ? null : previous.tracking, snapshot, now,
-        compiled.policy().windowMillis());
+    Policy policy = compiled.policy();
+    List<TimelineEntry> added = new ArrayList<>();
+    RolloutTracking before = previous == null ? null : previous.tracking;
+    if (before != null && watchedUnbreached(previous.evaluation)) {
+      before = endWatch(before, snapshot, added, now);
+    }
+    Change change = StableRevisionTracker.track(before, snapshot, now,
+        policy.windowMillis() + policy.watch().forMillis());
     if (change.kind() == StableRevisionTracker.Kind.Waiting) {
       return new Result(previous != null ? previous : new RolloutVerdictStatus(), List.of(), null, null);
     }
-    Policy policy = compiled.policy();
-    List<TimelineEntry> added = new ArrayList<>();
     EvaluationState state = startingState(change, previous, snapshot, added, now, policy.windowMillis());
     if (change.kind() == StableRevisionTracker.Kind.RolloutStarted
         || change.kind() == StableRevisionTracker.Kind.RolledBack) {
@@ -92,6 +96,29 @@ public final class TargetEvaluator {
       added.add(new TimelineEntry(Times.format(e.at()), e.type().name(), e.message()));
     }
     return t;
+  }
+
+  private static boolean watchedUnbreached(EvaluationState state) {
+    return state != null && state.watching() && !state.breached;
+  }
+
+  /**
+   * A rollout during the watch ends it (DESIGN.md §1b): the watched revision passed its window, so a new template
+   * makes it the stable revision; a return to the stable template is a rollback, which promotes nothing.
+   */
+  private static RolloutTracking endWatch(RolloutTracking watched, RolloutSnapshot s, List<TimelineEntry> added,
+      long now) {
+    if (s.podTemplateHash() == null || s.podTemplateHash().equals(watched.podTemplateHash())) {
+      return watched;
+    }
+    RolloutTracking after = StableRevisionTracker.endWatch(watched, s);
+    String revision = "revision " + watched.revision();
+    added.add(new TimelineEntry(Times.format(now), "WatchEnded", after != watched
+        ? "the watch of " + revision + " was cut short by a new rollout; " + revision
+            + " passed its window and is the stable revision now"
+        : "the watch of " + revision + " ended with a rollback to the stable template; " + revision
+            + " is not promoted"));
+    return after;
   }
 
   /** The entry that opens a rollout's timeline: postmortem reads the revision and its images back from it. */
@@ -190,6 +217,7 @@ public final class TargetEvaluator {
     d.decideBy = Times.format(v.decideBy());
     d.rolloutStartedAt = Times.format(state.rolloutStartedAt);
     d.observeUntil = Times.format(v.observeUntil());
+    d.watchUntil = Times.format(v.watchUntil());
     d.samples = new SampleCounts(state.samplesTaken, state.samplesMissed, state.conclusiveSamples);
     d.stableImages = new ArrayList<>(stableImages.values());
     String observedAt = state.lastSampleAt < 0 ? null : Times.format(state.lastSampleAt);

@@ -233,12 +233,16 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     gauges.set(namespace, policyName, name, r.status().action);
     alerts.recorded(namespace, policyName, name, compiled.notifications(), r.status(), r.added(), now);
     Long wakeUp = null;
-    if (state != null && state.windowOpen()) {
-      operatorMetrics.observing(namespace, name, policyName, state.revision, state.rolloutStartedAt);
+    if (state != null && state.takesSamples()) {
+      if (state.windowOpen()) {
+        operatorMetrics.observing(namespace, name, policyName, state.revision, state.rolloutStartedAt);
+      } else {
+        operatorMetrics.notObserving(namespace, name);
+      }
       long next = MetricSampler.nextNeeded(p, state);
       if (p.metricsConfigured()) {
         sampler.track(policyKey, new MetricSampler.Target(name, state.revision, hash, next,
-            state.countedSamples() == 0, state.rolloutStartedAt));
+            state.countedSamples() == 0, state.rolloutStartedAt, state.samplingInterval(p)));
         // The sampler wakes this verdict when the readings are in; this is the fallback should it not.
         wakeUp = next + sampleDeadlineMillis(policyKey) + 2_000;
       } else {

@@ -3,6 +3,7 @@ package io.rollbackguard.policy;
 import io.rollbackguard.policy.PolicyCompiler.Problems;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.DurationFormat;
+import io.rollbackguard.verdict.Watch;
 import java.util.List;
 import java.util.Map;
 
@@ -29,18 +30,22 @@ final class HoldChecks {
    * @param named criterion id to the path of its {@code for}, for the criteria the policy names
    */
   static void fitInWindow(List<Criterion> criteria, Map<String, String> named, long initialDelay, long window,
-      long interval, Problems problems, List<PolicyProblem> warnings) {
-    long longest = longestHold(initialDelay, window, interval);
-    if (longest < 0) {
+      long interval, Watch watch, Problems problems, List<PolicyProblem> warnings) {
+    long inWindow = longestHold(initialDelay, window, interval);
+    if (inWindow < 0) {
       return;
     }
-    String timing = "with window " + DurationFormat.format(window) + ", initialDelay "
-        + DurationFormat.format(initialDelay) + " and interval " + DurationFormat.format(interval)
-        + " a breach can hold at most " + DurationFormat.format(longest);
     for (Criterion c : criteria) {
+      // A watched tier's chains go on across the window's close, so its breaches can also hold through the watch.
+      boolean watched = watch.on() && watch.keeps(c.tier());
+      long longest = watched ? inWindow + watch.forMillis() : inWindow;
       if (c.holdForMillis() <= longest) {
         continue;
       }
+      String timing = "with window " + DurationFormat.format(window) + ", initialDelay "
+          + DurationFormat.format(initialDelay) + " and interval " + DurationFormat.format(interval)
+          + (watched ? " and a watch of " + DurationFormat.format(watch.forMillis()) : "")
+          + " a breach can hold at most " + DurationFormat.format(longest);
       String hold = DurationFormat.format(c.holdForMillis());
       String path = named.get(c.id());
       if (path != null) {

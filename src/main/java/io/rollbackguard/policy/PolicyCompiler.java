@@ -21,6 +21,7 @@ import io.rollbackguard.verdict.DurationFormat;
 import io.rollbackguard.verdict.Policy;
 import io.rollbackguard.verdict.Signals;
 import io.rollbackguard.verdict.Tier;
+import io.rollbackguard.verdict.Watch;
 import io.rollbackguard.verdict.burn.ErrorBudget;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -125,6 +126,7 @@ public final class PolicyCompiler {
     long window = problems.duration("spec.observation.window", obs.window, DefaultCriteria.WINDOW_MILLIS);
     long interval = problems.duration("spec.observation.interval", obs.interval, DefaultCriteria.INTERVAL_MILLIS);
     checkTiming(initialDelay, window, interval, problems);
+    Watch watch = WatchChecks.watch(obs.watch, interval, problems, warnings);
     Regressions.Timing timing = new Regressions.Timing(initialDelay, window, interval,
         QueryChecks.rateWindow(spec.signals));
     double minRequestRate = obs.minRequestRate == null ? 0 : obs.minRequestRate;
@@ -170,7 +172,7 @@ public final class PolicyCompiler {
         used.add(Signals.REQUEST_RATE);
       }
     }
-    HoldChecks.fitInWindow(criteria, named, initialDelay, window, interval, problems, warnings);
+    HoldChecks.fitInWindow(criteria, named, initialDelay, window, interval, watch, problems, warnings);
     QueryTemplate errorRate = templates.get(Signals.ERROR_RATE);
     if (used.stream().anyMatch(Signals::isWindowSignal) && errorRate != null && !errorRate.usesWindow()) {
       problems.add("spec.signals.errorRate.query", "burnRate criteria read it over their windows: use {{window}}"
@@ -192,7 +194,7 @@ public final class PolicyCompiler {
         QueryChecks.groupBy(spec.signals), windows, interval);
     Policy policy = new Policy(initialDelay, window, interval, minRequestRate,
         obs.onNoData == ObservationSpec.OnNoData.Ignore, metrics, criteria, decideWithin, used,
-        !procedure.featureFlags().isEmpty());
+        !procedure.featureFlags().isEmpty(), watch);
     return new CompiledPolicy(policy, procedure, queries, List.of(), warnings, notifications);
   }
 

@@ -37,7 +37,8 @@ import java.util.TreeSet;
 /**
  * Runs policy unit tests with a simulated clock, through exactly the engine and procedure writer the operator uses.
  * The rollout starts at {@code origin} (t=0, epoch 0 unless asked otherwise), an instant of the test's sampling grid,
- * so sample i is at origin + i × interval.
+ * so sample i is at origin + i × interval; with a watch, the samples after the window's last are the multiples of
+ * watch.interval after its close (DESIGN.md §1b).
  */
 public final class PolicyTestRunner {
   private static final ProcedureWriter PROCEDURES = new ProcedureWriter();
@@ -101,12 +102,15 @@ public final class PolicyTestRunner {
     Policy policy = test.intervalMillis() == null ? compiled.policy()
         : compiled.policy().withInterval(test.intervalMillis());
     long interval = policy.intervalMillis();
-    if (origin % interval != 0) {
+    long grid = policy.watch().on() ? lcm(interval, policy.watch().intervalMillis()) : interval;
+    if (origin % grid != 0) {
       throw new InvalidTestFileException(file.file() + ": test '" + test.name() + "': the rollout must start on its"
-          + " sampling grid, a multiple of " + DurationFormat.format(interval) + " since the epoch");
+          + " sampling grid" + (grid == interval ? "" : " and its watch's") + ", a multiple of "
+          + DurationFormat.format(grid) + " since the epoch");
     }
     int samples = test.series().values().stream().mapToInt(List::size).max().orElse(0);
-    long lastSampleAt = (samples - 1) * interval;
+    List<Long> sampleTimes = sampleTimes(policy, samples);
+    long lastSampleAt = sampleTimes.get(samples - 1);
     Deployment d = test.deployment();
     RolloutContext rollout = rollout(d);
     StatusAssembly assembly = withStatus ? new StatusAssembly(compiled, d, rollout, origin) : null;
@@ -114,10 +118,12 @@ public final class PolicyTestRunner {
     Map<Action, Long> firstSeen = new EnumMap<>(Action.class);
     Map<String, BaselineSamples> baselines = baselines(test);
     Verdict verdict = null;
-    for (long at : evaluationTimes(test, samples, interval, lastSampleAt)) {
-      Observation o = observe(test, (int) (at / interval), at);
+    for (long at : evaluationTimes(test, sampleTimes, lastSampleAt)) {
+      Observation o = observe(test, sampleIndex(sampleTimes, at), at);
       long now = origin + at;
-      Sampling sampling = new Sampling(now, Map.of(Policy.gridAtOrBefore(now, interval), o.metrics()), baselines);
+      // on the grid the state samples on: the window's, then the watch's
+      Sampling sampling = new Sampling(now, Map.of(Policy.gridAtOrBefore(now, state.samplingInterval(policy)),
+          o.metrics()), baselines);
       Evaluation e = VerdictEngine.evaluate(policy, state, o, sampling, now);
       state = e.state();
       verdict = e.verdict();
@@ -180,12 +186,39 @@ public final class PolicyTestRunner {
     }
   }
 
-  /** Every sample time, plus the moments annotations appear (they act at once); none after the last sample. */
-  private static TreeSet<Long> evaluationTimes(TestCase test, int samples, long interval, long lastSampleAt) {
-    TreeSet<Long> times = new TreeSet<>();
-    for (int i = 0; i < samples; i++) {
-      times.add(i * interval);
+  /**
+   * When each of the test's samples is taken, after t=0: every interval; with a watch, every watch.interval after the
+   * window's last sample (the engine's grid for a rollout started at t=0).
+   */
+  static List<Long> sampleTimes(Policy policy, int samples) {
+    List<Long> times = new ArrayList<>(samples);
+    long interval = policy.intervalMillis();
+    long close = policy.watch().on() ? policy.observeUntil(0) : Long.MAX_VALUE;
+    for (long at = 0; times.size() < samples && at <= close; at += interval) {
+      times.add(at);
     }
+    if (times.size() < samples) {
+      long step = policy.watch().intervalMillis();
+      for (long at = Policy.gridAtOrAfter(close + 1, step); times.size() < samples; at += step) {
+        times.add(at);
+      }
+    }
+    return times;
+  }
+
+  /** The sample whose values hold at {@code at}: the latest taken at or before it. */
+  private static int sampleIndex(List<Long> sampleTimes, long at) {
+    int i = java.util.Collections.binarySearch(sampleTimes, at);
+    return i >= 0 ? i : -i - 2;
+  }
+
+  private static long lcm(long a, long b) {
+    return a / java.math.BigInteger.valueOf(a).gcd(java.math.BigInteger.valueOf(b)).longValue() * b;
+  }
+
+  /** Every sample time, plus the moments annotations appear (they act at once); none after the last sample. */
+  private static TreeSet<Long> evaluationTimes(TestCase test, List<Long> sampleTimes, long lastSampleAt) {
+    TreeSet<Long> times = new TreeSet<>(sampleTimes);
     for (Annotation a : test.declarations()) {
       if (a.atMillis() <= lastSampleAt) {
         times.add(a.atMillis());

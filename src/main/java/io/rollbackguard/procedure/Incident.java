@@ -15,7 +15,8 @@ import java.util.List;
  * @param revision the Deployment's current revision (after a rollback: the restored one, under its new number)
  * @param images the current revision's images, in pod-spec order
  * @param decideBy null when the current recommendation has no deadline (or there is none)
- * @param stableRevision the last revision that passed its own window, null when none is known
+ * @param watchUntil the watch's last sample, once the window closed Stable into a watch; null otherwise
+ * @param stableRevision the last revision that passed its own window (and its watch), null when none is known
  * @param findings the evidence for the current revision
  * @param procedure null when no action is recommended
  * @param timeline oldest first: the first event of each kind, plus the latest 20
@@ -36,6 +37,7 @@ public record Incident(
     Instant decideBy,
     Instant rolloutStartedAt,
     Instant observeUntil,
+    Instant watchUntil,
     Long stableRevision,
     List<String> stableImages,
     List<Finding> findings,

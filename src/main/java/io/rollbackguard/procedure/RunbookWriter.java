@@ -116,7 +116,20 @@ public final class RunbookWriter {
     }
     String what = facts.rolledBack() ? "the restored revision's window" : "the observation window";
     return incident.observeUntil().isAfter(now) ? "; " + what + " runs until " + instant(incident.observeUntil())
-        : "; " + what + " closed at " + instant(incident.observeUntil());
+        : "; " + what + " closed at " + instant(incident.observeUntil()) + watch();
+  }
+
+  /**
+   * A watched revision is not the stable one until its watch ends: on call needs to know that a breach after the
+   * window is a late one, and that the target is the revision stable before it.
+   */
+  private String watch() {
+    Instant until = incident.watchUntil();
+    if (until == null || facts.rolledBack()) {
+      return "";
+    }
+    return until.isAfter(now) ? ", then watched until " + instant(until) + " (not yet the stable revision)"
+        : ", then watched until " + instant(until);
   }
 
   private void evidence() {

@@ -64,6 +64,20 @@ public final class StableRevisionTracker {
     return new Change(Kind.RolloutStarted, t, startedAt(s, now));
   }
 
+  /**
+   * A rollout that ends the watch of the tracked revision (which passed its window, and nothing fired since): to a
+   * new template, the watched revision becomes the stable one; back to the stable revision's template (a rollback),
+   * it does not. The tracking {@link #track} should then start from.
+   */
+  public static RolloutTracking endWatch(RolloutTracking watched, RolloutSnapshot s) {
+    if (s.podTemplateHash() == null || s.podTemplateHash().equals(watched.podTemplateHash())
+        || s.podTemplateHash().equals(watched.stablePodTemplateHash())) {
+      return watched;
+    }
+    RolloutSnapshot.HistoryEntry e = s.history().get(watched.podTemplateHash());
+    return watched.promoted(e == null ? Map.of() : e.containers());
+  }
+
   /** The stable revision's number as the history says now; the remembered one once it has left history. */
   private static Long stableRevisionNow(RolloutTracking previous, RolloutSnapshot s) {
     RolloutSnapshot.HistoryEntry e = previous.stablePodTemplateHash() == null ? null

@@ -34,8 +34,18 @@ public class EvaluationState {
   public Map<String, Observed> observed = new TreeMap<>();
   /** Whether any tier fired (or a declaration bound) for this revision. */
   public boolean breached;
-  /** How the window closed: Stable, Inconclusive or Breached; null while it is open. */
+  /**
+   * How the window closed: Stable, Inconclusive or Breached; Watching while the watch that follows a Stable close
+   * samples the revision (then Stable or Breached when it ends); null while the window is open.
+   */
   public Phase closedAs;
+  /** The instant of the window's last sample, once a watch followed it; null otherwise. */
+  public Long windowClosedAt;
+  /** Watch samples processed with the operator's Kubernetes facts, and without (missed). */
+  public int watchSamplesTaken;
+  public int watchSamplesMissed;
+  /** Per metric signal the watch reads: watch samples at which it was conclusive. */
+  public Map<String, Integer> watchConclusiveSamples = new TreeMap<>();
   /** The latched recommendation, null when there is none or it was dismissed. */
   public Recommendation recommendation;
   /**
@@ -127,7 +137,14 @@ public class EvaluationState {
    * one processed, and not before the rollout started. A sample is due when this is at or before now.
    */
   public long nextSampleAt(Policy p) {
-    return Policy.gridAtOrAfter(Math.max(lastSampleAt + 1, rolloutStartedAt), p.intervalMillis());
+    long after = watching() ? Math.max(lastSampleAt, windowClosedAt) + 1
+        : Math.max(lastSampleAt + 1, rolloutStartedAt);
+    return Policy.gridAtOrAfter(after, samplingInterval(p));
+  }
+
+  /** The grid samples are on: the policy's interval in the window, the watch's while watched. */
+  public long samplingInterval(Policy p) {
+    return watching() && p.watch().on() ? p.watch().intervalMillis() : p.intervalMillis();
   }
 
   /** Counted samples processed so far, taken or missed: what the no-data rule counts against. */
@@ -135,9 +152,24 @@ public class EvaluationState {
     return samplesTaken + samplesMissed;
   }
 
-  /** Whether samples may still be taken for this revision. */
+  /** Whether the window's samples are still being taken. */
   public boolean windowOpen() {
     return closedAs == null;
+  }
+
+  /** Whether the revision passed its window and its watch still samples it. */
+  public boolean watching() {
+    return closedAs == Phase.Watching;
+  }
+
+  /** Whether samples may still be taken for this revision: in its window, or while it is watched. */
+  public boolean takesSamples() {
+    return windowOpen() || watching();
+  }
+
+  /** Watch samples processed so far, taken or missed. */
+  public int watchSamples() {
+    return watchSamplesTaken + watchSamplesMissed;
   }
 
   public EvaluationState copy() {
@@ -155,6 +187,10 @@ public class EvaluationState {
     c.observed = new TreeMap<>(observed);
     c.breached = breached;
     c.closedAs = closedAs;
+    c.windowClosedAt = windowClosedAt;
+    c.watchSamplesTaken = watchSamplesTaken;
+    c.watchSamplesMissed = watchSamplesMissed;
+    c.watchConclusiveSamples = new TreeMap<>(watchConclusiveSamples);
     c.recommendation = recommendation;
     c.dismissedLevel = dismissedLevel;
     c.dismissedAction = dismissedAction;

@@ -20,14 +20,17 @@ final class Findings {
     Recommendation r = s.recommendation;
     Phase phase = phase(p, s, now);
     long observeUntil = observeUntil(p, s);
+    Long watchUntil = s.windowClosedAt == null || !p.watch().on() ? null
+        : p.watch().lastSampleAt(s.windowClosedAt);
     if (r == null) {
-      String reason = s.dismissedLevel > Levels.NONE ? "recommendation dismissed" : idleReason(phase);
-      return new Verdict(phase, Action.None, null, phase.name(), reason, null, null, observeUntil,
+      String reason = s.dismissedLevel > Levels.NONE ? "recommendation dismissed"
+          : phase == Phase.Stable && s.windowClosedAt != null ? "passed its window and its watch" : idleReason(phase);
+      return new Verdict(phase, Action.None, null, phase.name(), reason, null, null, observeUntil, watchUntil,
           metrics(p, s), findings(p, s), List.copyOf(events));
     }
     String code = r.level() == Levels.NO_DATA ? "NoData" : r.action().name();
     return new Verdict(phase, r.action(), r.tier(), code, r.reason(), r.actionSince(), r.decideBy(), observeUntil,
-        metrics(p, s), findings(p, s), List.copyOf(events));
+        watchUntil, metrics(p, s), findings(p, s), List.copyOf(events));
   }
 
   /**
@@ -36,6 +39,9 @@ final class Findings {
    */
   private static long observeUntil(Policy p, EvaluationState s) {
     long planned = p.observeUntil(s.rolloutStartedAt);
+    if (s.windowClosedAt != null) {
+      return s.windowClosedAt;
+    }
     if (!s.windowOpen()) {
       return s.lastSampleAt >= 0 ? s.lastSampleAt : planned;
     }
@@ -56,6 +62,7 @@ final class Findings {
     switch (phase) {
       case Pending: return "waiting for initialDelay";
       case Stable: return "passed its window";
+      case Watching: return "passed its window; watched for late breaches";
       case Inconclusive: return "window closed without enough data";
       default: return "observing";
     }
@@ -101,10 +108,23 @@ final class Findings {
 
   /** Null when the window had enough data to close Stable, else what was missing. */
   static String lackingData(Policy p, EvaluationState s) {
-    long counted = s.countedSamples();
+    return lacking(p.usedMetricSignals(), s.conclusiveSamples, s.samplesTaken, s.countedSamples(), s);
+  }
+
+  /** The window's rule over the watch's own samples and the signals its criteria read; null when it saw enough. */
+  static String lackingWatchData(Policy p, EvaluationState s) {
+    return lacking(p.watchedMetricSignals(), s.watchConclusiveSamples, s.watchSamplesTaken, s.watchSamples(), s);
+  }
+
+  /**
+   * Every signal conclusive at more than half of the {@code counted} samples and at the last one, and more than half
+   * of them (and the last) taken: null when so, else what was missing.
+   */
+  private static String lacking(java.util.Set<String> signals, java.util.Map<String, Integer> conclusive, int taken,
+      long counted, EvaluationState s) {
     StringJoiner lacking = new StringJoiner("; ");
-    for (String signal : new TreeSet<>(p.usedMetricSignals())) {
-      int n = s.conclusiveSamples.getOrDefault(signal, 0);
+    for (String signal : new TreeSet<>(signals)) {
+      int n = conclusive.getOrDefault(signal, 0);
       Observed last = s.observed.get(signal);
       boolean lastOk = last != null && last.conclusive();
       if (n * 2 <= counted || !lastOk) {
@@ -112,8 +132,8 @@ final class Findings {
             + (lastOk ? "" : ", not at the last (" + (last == null ? "no data" : last.reason()) + ")"));
       }
     }
-    if (s.samplesTaken * 2L <= counted || !s.lastSampleTaken) {
-      lacking.add("the operator took " + s.samplesTaken + " of " + counted + " samples"
+    if (taken * 2L <= counted || !s.lastSampleTaken) {
+      lacking.add("the operator took " + taken + " of " + counted + " samples"
           + (s.lastSampleTaken ? "" : ", not the last"));
     }
     return lacking.length() == 0 ? null : lacking.toString();

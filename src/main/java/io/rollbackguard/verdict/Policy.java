@@ -13,6 +13,7 @@ import java.util.Set;
  * @param decideWithinMillis per tier, absent for no deadline
  * @param usedMetricSignals the metric signals whose conclusiveness decides whether a window closes Stable
  * @param featureFlags non-empty turns rapid and evaluate into DisableFeatureFlag
+ * @param watch what follows a Stable window; {@link Watch#OFF} for nothing
  */
 public record Policy(
     long initialDelayMillis,
@@ -24,9 +25,11 @@ public record Policy(
     List<Criterion> criteria,
     Map<Tier, Long> decideWithinMillis,
     Set<String> usedMetricSignals,
-    boolean featureFlags) {
+    boolean featureFlags,
+    Watch watch) {
 
   public Policy {
+    watch = watch == null ? Watch.OFF : watch;
     criteria = List.copyOf(criteria);
     decideWithinMillis = decideWithinMillis.isEmpty() ? Map.of() : new EnumMap<>(decideWithinMillis);
     usedMetricSignals = Set.copyOf(usedMetricSignals);
@@ -77,6 +80,30 @@ public record Policy(
   /** The same policy sampled at another interval (policy tests choose their own). */
   public Policy withInterval(long intervalMillis) {
     return new Policy(initialDelayMillis, windowMillis, intervalMillis, minRequestRate, ignoreNoData,
-        metricsConfigured, criteria, decideWithinMillis, usedMetricSignals, featureFlags);
+        metricsConfigured, criteria, decideWithinMillis, usedMetricSignals, featureFlags, watch);
+  }
+
+  /**
+   * The used metric signals that a watched revision's criteria read (with the traffic guard when it is on): what its
+   * watch's no-data rule counts. A signal only an unwatched tier reads says nothing about the watch.
+   */
+  public Set<String> watchedMetricSignals() {
+    Set<String> read = new java.util.TreeSet<>();
+    for (Criterion c : criteria) {
+      if (!watch.acts(c) || c.condition()) {
+        continue;
+      }
+      if (c.burn() != null) {
+        read.add(c.burn().longSignal());
+        read.add(c.burn().shortSignal());
+      } else {
+        read.add(c.signal());
+      }
+    }
+    if (!read.isEmpty() && usedMetricSignals.contains(Signals.REQUEST_RATE)) {
+      read.add(Signals.REQUEST_RATE);
+    }
+    read.retainAll(usedMetricSignals);
+    return read;
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
  * @param actionSince when the current action first appeared; null for None
  * @param decideBy epoch millis, null when no deadline applies
  * @param observeUntil the time of the window's last sample
+ * @param watchUntil the time of the watch's last sample, once the window closed Stable into a watch; null otherwise
  * @param events what changed in this evaluation
  */
 public record Verdict(
@@ -22,6 +23,7 @@ public record Verdict(
     Long actionSince,
     Long decideBy,
     long observeUntil,
+    Long watchUntil,
     MetricsStatus metrics,
     List<Finding> findings,
     List<VerdictEvent> events) {}

@@ -32,7 +32,7 @@ public final class VerdictEngine {
 
   /** The operator's usual call: {@code observation} read now, its metrics the current grid instant's. */
   public static Evaluation evaluate(Policy policy, EvaluationState given, Observation observation, long now) {
-    long current = Policy.gridAtOrBefore(now, policy.intervalMillis());
+    long current = Policy.gridAtOrBefore(now, given.samplingInterval(policy));
     return evaluate(policy, given, observation, new Sampling(now, Map.of(current, observation.metrics())), now);
   }
 
@@ -53,38 +53,64 @@ public final class VerdictEngine {
   }
 
   /**
-   * Processes every due grid instant up to {@code upTo}, oldest first, until the window closes. The loop ends at the
-   * first instant aged window or more, so it runs at most once per grid instant of the window however long the
-   * operator was away.
+   * Processes every due instant up to {@code upTo}, oldest first, of the grid in use: the policy's in the window, the
+   * watch's after a Stable close. The loop ends at the window's last sample (the first aged window or more) and at
+   * the watch's (the first at or past {@code watch.for} after the close), so it runs at most once per instant however
+   * long the operator was away. The watch's instants are taken from the next evaluation on: a reading for them is
+   * asked for on the watch's grid, which the evaluation that closes the window was not sampled on.
    */
   private static void takeSamples(Policy p, EvaluationState s, Observation observation, Sampling sampling,
       long upTo, List<VerdictEvent> events) {
-    if (!s.windowOpen()) {
+    if (s.watching() && !p.watch().on()) {
+      // the owner stopped asking for a watch: it ends now, and the revision passed its window
+      PostWindowWatch.end(p, s, Math.max(s.lastSampleAt, Policy.gridAtOrBefore(upTo, p.intervalMillis())), events);
       return;
     }
-    long interval = p.intervalMillis();
+    if (!s.takesSamples()) {
+      return;
+    }
+    long interval = s.samplingInterval(p);
     long current = Policy.gridAtOrBefore(upTo, interval);
     long next = s.nextSampleAt(p);
     if (next > current) {
       return;
     }
-    if (s.sampledInterval != 0 && s.sampledInterval != interval) {
+    // An edited interval applies from the current instant and invents no missed ones; the watch's first sample on
+    // its own grid is no edit.
+    boolean sameGrid = s.windowOpen() || s.watchSamples() > 0;
+    if (sameGrid && s.sampledInterval != 0 && s.sampledInterval != interval) {
       next = current;
     }
     for (long at = next; at <= current; at += interval) {
       s.lastSampleAt = at;
       s.sampledInterval = interval;
-      long age = at - s.rolloutStartedAt;
-      if (!p.counts(age)) {
-        continue;
-      }
-      Observation kubernetes = at == current ? observation : null;
-      sample(p, s, kubernetes, sampling.metricsAt(at), sampling.baselines(), at, events);
-      if (p.closes(age)) {
-        closeWindow(p, s, at, events);
+      if (takeSample(p, s, at == current ? observation : null, sampling.metricsAt(at), sampling, at, events)) {
         return;
       }
     }
+  }
+
+  /** One instant of the grid in use; whether it was the last of the window or of the watch. */
+  private static boolean takeSample(Policy p, EvaluationState s, Observation k, Map<String, MetricReading> metrics,
+      Sampling sampling, long at, List<VerdictEvent> events) {
+    if (s.watching()) {
+      sample(p, s, k, metrics, sampling.baselines(), at, events);
+      if (PostWindowWatch.endsAt(p, s, at)) {
+        PostWindowWatch.end(p, s, at, events);
+        return true;
+      }
+      return false;
+    }
+    long age = at - s.rolloutStartedAt;
+    if (!p.counts(age)) {
+      return false;
+    }
+    sample(p, s, k, metrics, sampling.baselines(), at, events);
+    if (p.closes(age)) {
+      closeWindow(p, s, at, events);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -98,18 +124,16 @@ public final class VerdictEngine {
       Map<String, BaselineSamples> baselines, long at, List<VerdictEvent> events) {
     s.observed = read(p, k, metrics);
     s.lastSampleTaken = k != null;
-    if (k != null) {
-      s.samplesTaken++;
+    boolean watched = s.watching();
+    if (watched) {
+      count(s, k != null, p.watchedMetricSignals(), s.watchConclusiveSamples);
     } else {
-      s.samplesMissed++;
-    }
-    for (String signal : p.usedMetricSignals()) {
-      Observed r = s.observed.get(signal);
-      if (r != null && r.conclusive()) {
-        s.conclusiveSamples.merge(signal, 1, Integer::sum);
-      }
+      count(s, k != null, p.usedMetricSignals(), s.conclusiveSamples);
     }
     for (Criterion c : p.criteria()) {
+      if (watched && !p.watch().acts(c)) {
+        continue;
+      }
       String description;
       if (c.burn() != null) {
         BurnRateOutcome outcome = Findings.burnOutcome(c, s);
@@ -137,6 +161,28 @@ public final class VerdictEngine {
         s.fired.put(c.id(), new Fired(since, at));
         s.breached = true;
         raise(p, s, Levels.of(c.tier()), c.tier(), c.condition(), at, description, false, events);
+      }
+    }
+  }
+
+  /** Counts one sample, of the window or of the watch, and the signals conclusive at it. */
+  private static void count(EvaluationState s, boolean taken, Iterable<String> signals,
+      Map<String, Integer> conclusive) {
+    if (s.watching()) {
+      if (taken) {
+        s.watchSamplesTaken++;
+      } else {
+        s.watchSamplesMissed++;
+      }
+    } else if (taken) {
+      s.samplesTaken++;
+    } else {
+      s.samplesMissed++;
+    }
+    for (String signal : signals) {
+      Observed r = s.observed.get(signal);
+      if (r != null && r.conclusive()) {
+        conclusive.merge(signal, 1, Integer::sum);
       }
     }
   }
@@ -210,9 +256,14 @@ public final class VerdictEngine {
     }
     String lacking = Findings.lackingData(p, s);
     if (lacking == null || p.ignoreNoData()) {
+      String passed = "revision " + s.revision + " passed its window"
+          + (lacking == null ? "" : " without enough data (" + lacking + "; onNoData: Ignore)");
+      if (p.watch().on()) {
+        PostWindowWatch.start(p, s, at, passed, events);
+        return;
+      }
       s.closedAs = Phase.Stable;
-      events.add(new VerdictEvent(at, Type.ObservationPassed, "revision " + s.revision + " passed its window"
-          + (lacking == null ? "" : " without enough data (" + lacking + "; onNoData: Ignore)")));
+      events.add(new VerdictEvent(at, Type.ObservationPassed, passed));
       return;
     }
     s.closedAs = Phase.Inconclusive;

@@ -9,6 +9,10 @@ public record VerdictEvent(long at, Type type, String message) {
     Escalated,
     ObservationPassed,
     ObservationInconclusive,
+    /** The window closed Stable and the watch began: the revision is not the stable one until it ends. */
+    WatchStarted,
+    /** The watch ended with nothing fired but too little data: the revision is Stable all the same. */
+    WatchInconclusive,
     Declared,
     DeclarationNote,
     DeclarationRemoved,

@@ -181,7 +181,8 @@ class AlertsCommandTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(documents(run.out())).extracting(d -> d.path("metadata").path("name").asText()).containsExactly(
         "rollback-guard-checkout-full", "rollback-guard-checkout-nodata-ignore", "rollback-guard-checkout-regression",
-        "rollback-guard-checkout-short-window", "rollback-guard-checkout-slo", "rollback-guard-checkout",
+        "rollback-guard-checkout-short-window", "rollback-guard-checkout-slo", "rollback-guard-checkout-watched",
+        "rollback-guard-checkout",
         "rollback-guard-worker");
     assertThat(run.out()).startsWith("---\n");
   }

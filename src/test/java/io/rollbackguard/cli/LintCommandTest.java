@@ -121,6 +121,10 @@ class LintCommandTest {
       regression-on-kubernetes-signal.yaml | spec.tiers.rapid.regression.signal: 'crashLooping' is not a metric signal
       regression-min-samples.yaml   | spec.tiers.evaluate.regression.minSamples: 10 can never be reached: with window 5m
       regression-direction.yaml     | spec.tiers.evaluate.regression.direction: 'up' is not one of increase, decrease, at line 8
+      watch-interval-too-short.yaml | spec.observation.watch.interval: 10s is shorter than observation.interval (30s)
+      watch-unknown-tier.yaml       | spec.observation.watch.tiers[1]: 'fast' is not one of immediate, rapid, evaluate, at line 10, column 26
+      watch-without-tiers.yaml      | spec.observation.watch.tiers: must list at least one tier
+      watch-malformed-for.yaml      | spec.observation.watch.for: '2 hours' is not a duration
       """)
   void aBrokenPolicyGetsOneLineNamingTheFileAndTheField(String fixture, String problem) {
     Path file = FIXTURES.resolve("broken").resolve(fixture);
@@ -148,7 +152,7 @@ class LintCommandTest {
   @Test
   void everyBrokenFixtureIsCoveredAboveAndTheirProblemsAddUp() {
     CliRun run = CliRun.of("lint", FIXTURES.resolve("broken").toString());
-    assertThat(run.out()).endsWith("19 of 19 policies invalid (19 problems)\n");
+    assertThat(run.out()).endsWith("23 of 23 policies invalid (23 problems)\n");
     assertThat(run.exitCode()).isEqualTo(1);
   }
 

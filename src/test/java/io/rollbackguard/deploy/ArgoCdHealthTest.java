@@ -87,8 +87,8 @@ class ArgoCdHealthTest {
     cases.add(new Case("verdict-no-status", VERDICT_SCRIPT, JSON.valueToTree(verdict(null))));
     cases.add(new Case("verdict-pending", VERDICT_SCRIPT, verdictWith(Phase.Pending, Action.None, null)));
     cases.add(new Case("verdict-observing", VERDICT_SCRIPT, verdictWith(Phase.Observing, Action.None, null)));
-    ObjectNodeEdit watching = new ObjectNodeEdit(verdictWith(Phase.Observing, Action.None, null));
-    watching.status().put("phase", "Watching"); // DESIGN's watch phase, should the operator write it
+    ObjectNodeEdit watching = new ObjectNodeEdit(verdictWith(Phase.Watching, Action.None, null));
+    watching.status().put("watchUntil", "2026-11-27T16:45:00Z");
     cases.add(new Case("verdict-watching", VERDICT_SCRIPT, watching.node()));
     cases.add(new Case("verdict-stable", VERDICT_SCRIPT, verdictWith(Phase.Stable, Action.None, null)));
     cases.add(new Case("verdict-immediate", VERDICT_SCRIPT,
@@ -112,7 +112,9 @@ class ArgoCdHealthTest {
     assertThat(results.get("verdict-pending")).isEqualTo("Progressing\trevision 7: Pending until 2026-11-27T14:45:00Z");
     assertThat(results.get("verdict-observing"))
         .isEqualTo("Progressing\trevision 7: Observing until 2026-11-27T14:45:00Z");
-    assertThat(results.get("verdict-watching")).startsWith("Progressing\trevision 7: Watching");
+    // watched until the watch's end, not the window's
+    assertThat(results.get("verdict-watching"))
+        .isEqualTo("Progressing\trevision 7: Watching until 2026-11-27T16:45:00Z");
   }
 
   @Test

@@ -67,4 +67,18 @@ class PolicyStatusAssemblerTest {
     assertThat(s.phases).isEqualTo(Map.of("Stable", 2, "Breached", 1));
     assertThat(s.actions).isEqualTo(Map.of("None", 2, "RollbackRapid", 1));
   }
+  /** A watched revision is not stable yet: the summary's reason says which ones are watched, not "all stable". */
+  @Test
+  void watchedRevisionsAreSaidInTheReasonAndCountedByPhase() {
+    RolloutVerdict watched = verdict("b", Phase.Watching, Action.None, true);
+    watched.getStatus().revision = 7L;
+    watched.getStatus().observeUntil = "2026-11-27T14:45:00Z";
+    List<RolloutVerdict> verdicts = List.of(verdict("a", Phase.Stable, Action.None, true), watched,
+        verdict("c", Phase.Watching, Action.None, true));
+    RollbackPolicyStatus s = PolicyStatusAssembler.assemble(null, verdicts, new PolicyStatusAssembler.Context(
+        "shop", 1, false, Set.of(), null, List.of(), NOW));
+    assertThat(s.reason).isEqualTo("b: watching revision 7, which passed its window at 2026-11-27T14:45:00Z"
+        + " (and 1 more watching)");
+    assertThat(s.phases).isEqualTo(Map.of("Stable", 1, "Watching", 2));
+  }
 }

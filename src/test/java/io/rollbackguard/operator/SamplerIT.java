@@ -8,6 +8,8 @@ import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.ScriptedPrometheus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
+import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.Phase;
 import io.rollbackguard.verdict.Signals;
 import java.math.BigDecimal;
@@ -16,12 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The sampler: the grid, one query per used signal per instant whatever the fleet, missed instants read late. */
+/**
+ * The sampler: the grid, one query per used signal per instant whatever the fleet, missed instants read late, watched
+ * revisions on the watch's grid.
+ */
 class SamplerIT {
   static final int DEPLOYMENTS = 20;
   final ScriptedPrometheus prometheus = ScriptedPrometheus.start();
@@ -232,5 +239,97 @@ class SamplerIT {
         .filter(t -> new BigDecimal(t).movePointRight(3).longValue() > downAt
             && new BigDecimal(t).movePointRight(3).longValue() < downAt + 3_000).count();
     assertThat(lateQueries).as("queries for instants inside the downtime").isGreaterThanOrEqualTo(2);
+  }
+
+  /** A window of 3s at 1s, then a watch of 6s every 2s (DESIGN.md §1b): the watch's instants are the even seconds. */
+  private String watched() {
+    return "  prometheus: {url: '" + prometheus.url() + "', timeout: 5s}\n"
+        + "  observation: {window: 3s, interval: 1s, watch: {for: 6s, interval: 2s}}\n";
+  }
+
+  private long stableAt(long revision) {
+    return verdicts().stream().filter(v -> v.getStatus() != null && v.getStatus().phase == Phase.Stable
+        && v.getStatus().revision == revision && v.getStatus().stableRevision != null
+        && v.getStatus().stableRevision == revision).count();
+  }
+
+  @Test
+  void watchedDeploymentsAreSampledOnTheWatchGridWithOneQueryPerUsedSignalPerInstant() {
+    h = new OperatorHarness().startOperator();
+    List<String> names = IntStream.range(0, 8).mapToObj(i -> "svc-" + i).toList();
+    for (String n : names) {
+      healthy(n);
+      h.cluster.deploy(NS, n, Map.of("tier", "web"), 1, Map.of("app", "registry/" + n + ":v1"));
+    }
+    h.createPolicy("web", Map.of("tier", "web"), watched());
+    await().atMost(Duration.ofSeconds(60)).until(() -> stableAt(1) == names.size());
+    int before = prometheus.times().size();
+    for (String n : names) {
+      h.cluster.rollout(NS, n, Map.of("app", "registry/" + n + ":v2"), Pods.Ready);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> verdicts().stream()
+        .anyMatch(v -> v.getStatus() != null && v.getStatus().phase == Phase.Watching));
+    await().atMost(Duration.ofSeconds(60)).until(() -> stableAt(2) == names.size());
+
+    List<String> wave = prometheus.times().subList(before, prometheus.times().size());
+    Map<String, Long> perInstant = new TreeMap<>(wave.stream()
+        .collect(Collectors.groupingBy(t -> t, Collectors.counting())));
+    // errorRate and latencyP95: at most two queries per instant, windows and watches alike, for all eight
+    assertThat(perInstant).isNotEmpty().allSatisfy((t, n) -> assertThat(n).as("queries at %s", t)
+        .isLessThanOrEqualTo(2));
+    for (RolloutVerdict v : verdicts()) {
+      EvaluationState e = v.getStatus().evaluation;
+      String name = v.getMetadata().getName();
+      assertThat(e.windowClosedAt).as(name).isNotNull();
+      // the watch's last sample is an instant of its own grid, and each of its samples read both signals
+      assertThat(e.lastSampleAt % 2_000).as(name).isZero();
+      assertThat(e.lastSampleAt).as(name).isGreaterThanOrEqualTo(e.windowClosedAt + 6_000);
+      assertThat(e.watchSamplesTaken).as(name).isGreaterThanOrEqualTo(3);
+      assertThat(e.watchConclusiveSamples).as(name).containsEntry(Signals.ERROR_RATE, e.watchSamplesTaken)
+          .containsEntry(Signals.LATENCY_P95, e.watchSamplesTaken);
+      assertThat(v.getStatus().timeline).as(name).anySatisfy(t -> assertThat(t.event).isEqualTo("WatchStarted"));
+    }
+    // a grouped query names the Deployments it is for: after a window's close, each is queried at even seconds only
+    Map<String, Long> closedAt = verdicts().stream().collect(Collectors.toMap(v -> v.getMetadata().getName(),
+        v -> v.getStatus().evaluation.windowClosedAt));
+    List<String> queries = List.copyOf(prometheus.queries()).subList(before, before + wave.size());
+    int watchQueries = 0;
+    for (int i = 0; i < wave.size(); i++) {
+      long at = new BigDecimal(wave.get(i)).movePointRight(3).longValueExact();
+      Matcher named = Pattern.compile("svc-[0-9]+").matcher(queries.get(i));
+      while (named.find()) {
+        if (at > closedAt.get(named.group())) {
+          watchQueries++;
+          assertThat(at % 2_000).as("%s queried at %s, after its window closed at %s", named.group(), at,
+              closedAt.get(named.group())).isZero();
+        }
+      }
+    }
+    assertThat(watchQueries).isPositive();
+  }
+
+  @Test
+  void aBreachAfterTheWindowRecommendsRollingBackToTheRevisionStableBeforeTheWatchedOne() {
+    h = new OperatorHarness().startOperator();
+    healthy("checkout");
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+    h.createPolicy("checkout", "checkout", watched().replace("for: 6s", "for: 60s")
+        + "  tiers: {immediate: {errorRate: {above: 0.05, for: 2s}}}\n");
+    await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
+        d -> d != null && d.phase == Phase.Watching);
+    // revision 1 is watched for a minute: this test adopts nothing, so it waits for revision 1 to become stable by
+    // a second rollout, which ends the watch and promotes it
+    h.cluster.rollout(NS, "checkout", Map.of("app", "registry/checkout:v2"), Pods.Ready);
+    RolloutVerdictStatus watched = await().atMost(Duration.ofSeconds(30))
+        .until(() -> h.target("checkout", "checkout"), d -> d != null && d.revision == 2 && d.phase == Phase.Watching);
+    assertThat(watched.stableRevision).isEqualTo(1L);
+    assertThat(watched.timeline).anySatisfy(t -> assertThat(t.event).isEqualTo("WatchEnded"));
+
+    prometheus.set("checkout", Signals.ERROR_RATE, 0.5);
+    RolloutVerdictStatus breached = await().atMost(Duration.ofSeconds(30))
+        .until(() -> h.target("checkout", "checkout"), d -> d != null && d.action == Action.RollbackImmediate);
+    assertThat(breached.phase).isEqualTo(Phase.Breached);
+    assertThat(breached.revision).isEqualTo(2L);
+    assertThat(breached.procedure.mentions("--to-revision=1")).isTrue();
   }
 }

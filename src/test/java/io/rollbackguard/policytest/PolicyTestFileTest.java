@@ -142,7 +142,7 @@ class PolicyTestFileTest {
   void anUnknownExpectedPhaseIsInvalid() {
     refused("deployment: {name: checkout}", "series: {errorRate: [0]}", "expect: {phase: Exploded}")
         .hasMessageContaining("tests[0].expect.phase: 'Exploded' is not a phase (one of: Pending, Observing,"
-            + " Stable, Breached, Inconclusive)");
+            + " Watching, Stable, Breached, Inconclusive)");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.rollbackguard.policytest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rollbackguard.TestingPolicies;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.policytest.PolicyTestFile.InvalidTestFileException;
 import io.rollbackguard.policytest.PolicyTestRunner.Outcome;
@@ -13,7 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class PolicyTestRunnerTest {
@@ -27,7 +31,12 @@ class PolicyTestRunnerTest {
   private final PolicyTestRunner runner = new PolicyTestRunner();
 
   private PolicyTestFile file(String series, String expect) throws IOException, InvalidTestFileException {
-    Files.writeString(dir.resolve("checkout.yaml"), POLICY);
+    return file(POLICY, series, expect);
+  }
+
+  private PolicyTestFile file(String policy, String series, String expect)
+      throws IOException, InvalidTestFileException {
+    Files.writeString(dir.resolve("checkout.yaml"), policy);
     Path test = dir.resolve("checkout.test.yaml");
     Files.writeString(test, "policy: checkout.yaml\ntests:\n  - name: t\n"
         + "    deployment: {name: checkout, revision: 7, stableRevision: 6, replicas: 3,"
@@ -125,5 +134,70 @@ class PolicyTestRunnerTest {
     assertThat(PolicyTestRunner.outcome(s).passed()).isTrue();
     assertThat(s.status().stableRevision).isEqualTo(7);
     assertThat(s.status().timeline).extracting(e -> e.event).containsExactly("RolloutObserved", "ObservationPassed");
+  }
+
+  /**
+   * With a watch (DESIGN.md §1b): window 2m at 30s, samples 0s..120s (indices 0-4); then the watch of 10m every 2m,
+   * samples at 240s, 360s, 480s, 600s and 720s (indices 5-9), the multiples of 2m after the close.
+   */
+  @Nested
+  class Watched {
+    private static final String WATCH = "{window: 2m, interval: 30s, watch: {for: 10m, interval: 2m}}";
+    private static final String WATCHED_POLICY = POLICY.replace("{window: 2m, interval: 30s}", WATCH);
+
+    @Test
+    void samplesAfterTheWindowsLastAreTheMultiplesOfTheWatchIntervalAfterTheClose() {
+      assertThat(PolicyTestRunner.sampleTimes(TestingPolicies.policy("  observation: " + WATCH + "\n"), 10))
+          .containsExactly(0L, 30_000L, 60_000L, 90_000L, 120_000L, 240_000L, 360_000L, 480_000L, 600_000L, 720_000L);
+      // a window of 90s closes off the 2m grid: the watch's first sample is the next multiple of 2m
+      assertThat(PolicyTestRunner.sampleTimes(TestingPolicies.policy(
+          "  observation: {window: 90s, interval: 30s, watch: {for: 10m, interval: 2m}}\n"), 6))
+          .containsExactly(0L, 30_000L, 60_000L, 90_000L, 120_000L, 240_000L);
+      // without a watch, every sample is a multiple of the interval, as before
+      assertThat(PolicyTestRunner.sampleTimes(TestingPolicies.policy("  observation: {window: 2m, interval: 30s}\n"),
+          7)).containsExactly(0L, 30_000L, 60_000L, 90_000L, 120_000L, 150_000L, 180_000L);
+    }
+
+    /** What the test's series make of the watch (promtool's notation: {@code 0x6} is seven zeros). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        healthy into the watch                   | '0x6'        | '0.1x6'  | {action: None, phase: Watching}
+        healthy through the whole watch          | '0x9'        | '0.1x9'  | {action: None, phase: Stable}
+        late immediate breach at 360s and 480s   | '0x5 0.06x2' | '0.1x8'  | {action: RollbackImmediate, phase: Breached, firstActionAt: 8m, decideBy: 13m, procedureContains: ['--to-revision=6']}
+        late rapid breach, chain from the window | '0x3 0.02x2' | '0.1x6'  | {action: RollbackRapid, phase: Breached, firstActionAt: 4m, decideBy: 34m}
+        an evaluate-tier breach is not watched   | '0x5 0.005x4' | '0.1x10' | {action: None, phase: Stable}
+        """)
+    void aWatchedTestIsJudgedOnTheWatchGrid(String name, String errorRate, String latency, String expect)
+        throws Exception {
+      PolicyTestFile f = file(WATCHED_POLICY, "{errorRate: '" + errorRate.strip() + "', latencyP95: '"
+          + latency.strip() + "'}",
+          expect.strip());
+      Outcome o = runner.run(f, f.tests().get(0));
+      assertThat(o.failures()).as(name + "\n" + String.join("\n", o.details())).isEmpty();
+    }
+
+    @Test
+    void theStatusShowsTheWatchAndTheRevisionBecomesStableAtItsEnd() throws Exception {
+      PolicyTestFile f = file(WATCHED_POLICY, "{errorRate: '0x9', latencyP95: '0.1x9'}",
+          "{action: None, phase: Stable}");
+      Simulation s = runner.simulate(f, f.tests().get(0), 0, true);
+      assertThat(s.status().stableRevision).isEqualTo(7);
+      assertThat(s.status().watchUntil).isEqualTo("1970-01-01T00:12:00Z");
+      assertThat(s.status().timeline).extracting(e -> e.event)
+          .containsExactly("RolloutObserved", "WatchStarted", "ObservationPassed");
+
+      PolicyTestFile g = file(WATCHED_POLICY, "{errorRate: '0x6', latencyP95: '0.1x6'}", "{phase: Watching}");
+      Simulation watched = runner.simulate(g, g.tests().get(0), 0, true);
+      assertThat(watched.status().phase).isEqualTo(Phase.Watching);
+      assertThat(watched.status().stableRevision).isEqualTo(6);
+    }
+
+    @Test
+    void aRolloutStartOffTheWatchGridIsRefused() throws Exception {
+      PolicyTestFile f = file(WATCHED_POLICY, "{errorRate: '0x9'}", "{action: None}");
+      assertThatThrownBy(() -> runner.simulate(f, f.tests().get(0), 30_000, true))
+          .hasMessageContaining("the rollout must start on its sampling grid and its watch's, a multiple of 2m since"
+              + " the epoch");
+    }
   }
 }

@@ -4,6 +4,7 @@ import static io.rollbackguard.procedure.TestingIncidents.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.Phase;
 import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,32 @@ class RunbookWriterTest {
         + "\n\n**RollbackRapid**")
         .contains("**Decide by 2026-11-27T15:01:00Z: 28 min left** (now 2026-11-27T14:33:00Z)",
             "_Written by rollback-guard at 2026-12-01T05:30:00Z from the status of RolloutVerdict shop/checkout.");
+  }
+
+  /** A breach during the watch is a late one: the runbook says the window had closed and the watch was on. */
+  @Test
+  void aLateBreachDuringTheWatchSaysTheWindowClosedAndTheWatchGoesOn() {
+    TestingIncidents t = new TestingIncidents();
+    t.watchUntil = at(135, 0);
+    assertThat(RunbookWriter.write(t.build(), at(50, 0))).contains("| Phase | Breached; the observation window closed"
+        + " at 2026-11-27T14:45:00Z, then watched until 2026-11-27T16:45:00Z (not yet the stable revision) |");
+    assertThat(RunbookWriter.write(t.build(), at(150, 0))).contains("| Phase | Breached; the observation window"
+        + " closed at 2026-11-27T14:45:00Z, then watched until 2026-11-27T16:45:00Z |");
+    t.watchUntil = null;
+    assertThat(RunbookWriter.write(t.build(), at(50, 0))).contains("| Phase | Breached; the observation window closed"
+        + " at 2026-11-27T14:45:00Z |");
+  }
+
+  @Test
+  void aWatchedRevisionWithNothingToActOnSaysItIsWatched() {
+    TestingIncidents t = new TestingIncidents();
+    t.phase = Phase.Watching;
+    t.action = Action.None;
+    t.tier = null;
+    t.reason = "passed its window; watched for late breaches";
+    t.procedure = null;
+    assertThat(RunbookWriter.write(t.build(), at(50, 0))).contains("Nothing to act on: revision 7 is Watching"
+        + " (passed its window; watched for late breaches)");
   }
 
   @Test
@@ -177,7 +204,7 @@ class RunbookWriterTest {
     Incident hostile = new TestingIncidents().build();
     Incident incident = new Incident("shop $(x)", hostile.policy(), "check'out", hostile.revision(),
         hostile.images(), hostile.phase(), hostile.action(), hostile.tier(), hostile.reason(), hostile.decideBy(),
-        hostile.rolloutStartedAt(), hostile.observeUntil(), hostile.stableRevision(), hostile.stableImages(),
+        hostile.rolloutStartedAt(), hostile.observeUntil(), hostile.watchUntil(), hostile.stableRevision(), hostile.stableImages(),
         hostile.findings(), hostile.procedure(), hostile.timeline(), null, hostile.options(), hostile.metrics());
     assertThat(RunbookWriter.write(incident, at(3, 0))).contains(
         "`kubectl annotate 'deployment/check'\\''out' -n 'shop $(x)' rollbackguard.io/ack=\"<who>: <note>\"`",

@@ -36,6 +36,7 @@ final class TestingIncidents {
       new Event(T0, "RolloutObserved", "revision 7 (registry.example/checkout:v2.1.0)"),
       new Event(at(1, 0), "RollbackRecommended", "RollbackRapid (rapid): 3 pods of the new revision crash-looping")));
   BoundDeclaration declaration;
+  Instant watchUntil;
   ProcedureOptions options = ProcedureOptions.NONE;
   Incident.MetricsCondition metrics = new Incident.MetricsCondition("True", "Available", "every used signal has data");
 
@@ -51,6 +52,6 @@ final class TestingIncidents {
 
   Incident build() {
     return new Incident("shop", "checkout", "checkout", revision, images, phase, action, tier, reason, decideBy, T0,
-        at(15, 0), stableRevision, stableImages, findings, procedure, timeline, declaration, options, metrics);
+        at(15, 0), watchUntil, stableRevision, stableImages, findings, procedure, timeline, declaration, options, metrics);
   }
 }

@@ -84,6 +84,19 @@ final class EngineRun {
     return last;
   }
 
+  /** Calls the engine every second, as a busy operator might, and returns the instants (seconds) it sampled. */
+  List<Long> instantsSampled(int fromSeconds, int toSeconds, java.util.function.Supplier<Obs> observation) {
+    List<Long> instants = new ArrayList<>();
+    for (int t = fromSeconds; t <= toSeconds; t++) {
+      long before = state.lastSampleAt;
+      at(t, observation.get());
+      if (state.lastSampleAt != before) {
+        instants.add(state.lastSampleAt / 1000);
+      }
+    }
+    return instants;
+  }
+
   void newRevision(String revision, double startSeconds) {
     state = EvaluationState.forRollout(state, revision, millis(startSeconds));
   }

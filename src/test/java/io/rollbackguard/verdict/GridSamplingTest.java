@@ -27,15 +27,7 @@ class GridSamplingTest {
 
   /** The grid instants (seconds) a run processed, calling the engine every second from start to end. */
   static List<Long> instantsSampled(EngineRun run, int fromSeconds, int toSeconds) {
-    List<Long> instants = new ArrayList<>();
-    for (int t = fromSeconds; t <= toSeconds; t++) {
-      long before = run.state.lastSampleAt;
-      run.at(t, healthy());
-      if (run.state.lastSampleAt != before) {
-        instants.add(run.state.lastSampleAt / 1000);
-      }
-    }
-    return instants;
+    return run.instantsSampled(fromSeconds, toSeconds, GridSamplingTest::healthy);
   }
 
   @Nested

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.watch) || !has(self.watch.interval)"
+    + " || duration(self.watch.interval) >= duration(has(self.interval) ? self.interval : '30s')",
+    message = "watch.interval must be at least observation.interval")
 public class ObservationSpec {
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription("Samples before this are ignored (phase Pending). Default 0s.")
@@ -25,6 +29,9 @@ public class ObservationSpec {
 
   @JsonPropertyDescription("What a window that closes without enough data recommends. Default Evaluate.")
   public OnNoData onNoData;
+
+  @JsonPropertyDescription("After a Stable window: watch the revision a while longer with some tiers. Default off.")
+  public WatchSpec watch;
 
   public enum OnNoData { Evaluate, Ignore }
 }

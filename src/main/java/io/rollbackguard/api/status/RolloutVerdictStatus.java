@@ -24,6 +24,8 @@ public class RolloutVerdictStatus {
   public String decideBy;
   public String rolloutStartedAt;
   public String observeUntil;
+  @JsonPropertyDescription("The time of the watch's last sample, once the window closed Stable into a watch.")
+  public String watchUntil;
   public Long stableRevision;
   public List<String> stableImages = new ArrayList<>();
 
