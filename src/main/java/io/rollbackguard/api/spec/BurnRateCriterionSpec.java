@@ -15,6 +15,7 @@ import io.fabric8.generator.annotation.ValidationRule;
     + " || (has(self.factor) && has(self.longWindow) && has(self.shortWindow))",
     message = "set factor, longWindow and shortWindow (a burnRate named here replaces the default whole)")
 public class BurnRateCriterionSpec {
+  @io.fabric8.generator.annotation.Min(value = 0, inclusive = false)
   @JsonPropertyDescription("How many times faster than the objective allows the budget is spent, e.g. 14.4.")
   public Double factor;
 

@@ -7,10 +7,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// a burnRate that only switches the default off needs no objective (lint and the operator accept it too)
 @ValidationRule(value = "has(self.slo) || !has(self.tiers)"
-    + " || ((!has(self.tiers.immediate) || !has(self.tiers.immediate.burnRate))"
-    + " && (!has(self.tiers.rapid) || !has(self.tiers.rapid.burnRate))"
-    + " && (!has(self.tiers.evaluate) || !has(self.tiers.evaluate.burnRate)))",
+    + " || ((!has(self.tiers.immediate) || !has(self.tiers.immediate.burnRate)"
+    + " || (has(self.tiers.immediate.burnRate.disabled) && self.tiers.immediate.burnRate.disabled))"
+    + " && (!has(self.tiers.rapid) || !has(self.tiers.rapid.burnRate)"
+    + " || (has(self.tiers.rapid.burnRate.disabled) && self.tiers.rapid.burnRate.disabled))"
+    + " && (!has(self.tiers.evaluate) || !has(self.tiers.evaluate.burnRate)"
+    + " || (has(self.tiers.evaluate.burnRate.disabled) && self.tiers.evaluate.burnRate.disabled)))",
     message = "a burnRate criterion needs spec.slo.objective")
 public class RollbackPolicySpec {
   @Required
