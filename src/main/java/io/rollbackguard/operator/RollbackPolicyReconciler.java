@@ -24,6 +24,7 @@ import io.rollbackguard.api.spec.RolloutVerdictSpec;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.policy.CompiledPolicy;
+import io.rollbackguard.rollout.RolloutReader;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,14 +99,15 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         .deployments(d -> policies.list(d.getMetadata().getNamespace(),
                 p -> Guardianship.selects(p, d.getMetadata().getLabels()))
             .map(ResourceID::fromResource).collect(Collectors.toSet()),
-            (before, now) -> !java.util.Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()));
+            (before, now) -> !java.util.Objects.equals(now.getMetadata().getLabels(),
+                before.getMetadata().getLabels()));
     // The summary reads only this much of each verdict.
     verdicts = new InformerEventSource<>(InformerEventSourceConfiguration.from(RolloutVerdict.class,
             RollbackPolicy.class)
         .withName("verdicts")
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
-            serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences", "spec", "status.revision", "status.phase", "status.action",
-            "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
+            serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences", "spec",
+            "status.revision", "status.phase", "status.action", "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
             "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs"))
         .withSecondaryToPrimaryMapper(v -> {
           Set<ResourceID> ids = new java.util.HashSet<>();
@@ -169,14 +171,16 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     }
     List<RollbackPolicy> neighbours = context.getPrimaryCache().list(namespace).toList();
     List<RollbackPolicyStatus.Conflict> conflicts = new ArrayList<>();
-    workloads.deployments(namespace).filter(d -> Guardianship.selects(policy, d.getMetadata().getLabels())).forEach(d -> {
+    List<Deployment> selected = workloads.deployments(namespace)
+        .filter(d -> Guardianship.selects(policy, d.getMetadata().getLabels())).toList();
+    for (Deployment d : selected) {
       RollbackPolicy guardian = Guardianship.guardian(d, neighbours.stream()).orElse(policy);
       if (!guardian.getMetadata().getName().equals(name)) {
         conflicts.add(new RollbackPolicyStatus.Conflict(d.getMetadata().getName(), guardian.getMetadata().getName()));
       } else if (missingVerdict(d)) {
         createVerdict(d, name);
       }
-    });
+    }
     conflicts.sort(java.util.Comparator.comparing(c -> c.deployment));
     PrometheusConnections.Resolved connection = catalog.connection(key);
     MetricSampler.PolicyMetricsNote note = sampler.note(key);
@@ -226,14 +230,15 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     }
     List<io.fabric8.kubernetes.api.model.OwnerReference> owners = cached.get().getMetadata().getOwnerReferences();
     boolean ownedByAnother = owners != null && !owners.isEmpty() && d.getMetadata().getUid() != null
-        && owners.stream().noneMatch(o -> d.getMetadata().getUid().equals(o.getUid()));
+        && !RolloutReader.ownedBy(cached.get(), d);
     if (!ownedByAnother) {
       return false;
     }
     boolean gone = client.resources(RolloutVerdict.class).inNamespace(namespace).withName(name).get() == null;
     if (gone) {
       LOG.warn("policy {}/{}: the cached verdict {} belongs to an earlier Deployment of that name and is gone from "
-          + "the API server (a delete the cache missed): creating it anew", namespace, VerdictReconciler.policyOf(cached.get()), name);
+          + "the API server (a delete the cache missed): creating it anew", namespace,
+          VerdictReconciler.policyOf(cached.get()), name);
     }
     return gone;
   }

@@ -1,7 +1,5 @@
 package io.rollbackguard.operator;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -111,7 +109,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     // A Deployment, one of its ReplicaSets or one of its new revision's Pods changed: that Deployment's verdict.
     WorkloadEvents<RolloutVerdict> changes = new WorkloadEvents<RolloutVerdict>("workloads", workloads)
         .deployments(d -> Set.of(ResourceID.fromResource(d)), (before, now) -> true)
-        .replicaSets(rs -> owner(rs, "Deployment")
+        .replicaSets(rs -> WorkloadCache.owner(rs, "Deployment")
             .map(name -> Set.of(new ResourceID(name, rs.getMetadata().getNamespace()))).orElse(Set.of()))
         .pods(p -> deploymentOfPod(p)
             .map(name -> Set.of(new ResourceID(name, p.getMetadata().getNamespace()))).orElse(Set.of()));
@@ -147,7 +145,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
    * cache.
    */
   private Optional<String> deploymentOfPod(Pod pod) {
-    Optional<String> rsName = owner(pod, "ReplicaSet");
+    Optional<String> rsName = WorkloadCache.owner(pod, "ReplicaSet");
     String hash = pod.getMetadata().getLabels() == null ? null
         : pod.getMetadata().getLabels().get(RolloutReader.POD_TEMPLATE_HASH);
     if (rsName.isPresent() && hash != null && rsName.get().endsWith("-" + hash)
@@ -155,15 +153,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       return Optional.of(rsName.get().substring(0, rsName.get().length() - hash.length() - 1));
     }
     return rsName.flatMap(rs -> workloads.replicaSet(pod.getMetadata().getNamespace(), rs))
-        .flatMap(rs -> owner(rs, "Deployment"));
-  }
-
-  private static Optional<String> owner(HasMetadata child, String kind) {
-    List<OwnerReference> refs = child.getMetadata().getOwnerReferences();
-    if (refs == null) {
-      return Optional.empty();
-    }
-    return refs.stream().filter(r -> kind.equals(r.getKind())).map(OwnerReference::getName).findFirst();
+        .flatMap(rs -> WorkloadCache.owner(rs, "Deployment"));
   }
 
   @Override

@@ -148,7 +148,8 @@ final class WorkloadCache {
     return Stream.of(deployments, replicaSets, pods).allMatch(Kind::healthy);
   }
 
-  private static Optional<String> owner(HasMetadata child, String kind) {
+  /** The name of {@code child}'s first owner of {@code kind}. */
+  static Optional<String> owner(HasMetadata child, String kind) {
     List<OwnerReference> refs = child.getMetadata().getOwnerReferences();
     if (refs == null) {
       return Optional.empty();
