@@ -121,29 +121,37 @@ public final class OperatorMetrics {
   }
 
   /**
-   * The counted samples one evaluation added to a window: taken (Kubernetes facts read at their instant), missed
-   * (processed without them), and inconclusive (taken or missed, with a used metric signal not conclusive). Computed
-   * as the difference between the state the evaluation started from and the one it produced, so each (Deployment,
-   * instant) is counted once by the engine that processed it; when one evaluation processes several instants, the
-   * inconclusive count is the largest count of one signal's inconclusive samples among them (exact for one).
+   * The counted samples one evaluation added to a window or a watch: taken (Kubernetes facts read at their
+   * instant), missed (processed without them), and inconclusive (taken or missed, with a used metric signal not
+   * conclusive; in the watch, a signal its tiers read). Computed as the difference between the state the evaluation
+   * started from and the one it produced, so each (Deployment, instant) is counted once by the engine that processed
+   * it; when one evaluation processes several instants, the inconclusive count is the largest count of one signal's
+   * inconclusive samples among them (exact for one).
    */
   public void samples(String namespace, String policy, EvaluationState before, EvaluationState after,
-      Set<String> usedMetricSignals) {
+      Set<String> usedMetricSignals, Set<String> watchedMetricSignals) {
     if (after == null) {
       return;
     }
     boolean same = before != null && before.revision != null && before.revision.equals(after.revision)
         && before.rolloutStartedAt == after.rolloutStartedAt;
-    int taken = after.samplesTaken - (same ? before.samplesTaken : 0);
-    int missed = after.samplesMissed - (same ? before.samplesMissed : 0);
+    EvaluationState from = same ? before : new EvaluationState();
+    count(namespace, policy, after.samplesTaken - from.samplesTaken, after.samplesMissed - from.samplesMissed,
+        after.conclusiveSamples, from.conclusiveSamples, usedMetricSignals);
+    count(namespace, policy, after.watchSamplesTaken - from.watchSamplesTaken,
+        after.watchSamplesMissed - from.watchSamplesMissed, after.watchConclusiveSamples, from.watchConclusiveSamples,
+        watchedMetricSignals);
+  }
+
+  private void count(String namespace, String policy, int taken, int missed, Map<String, Integer> conclusiveAfter,
+      Map<String, Integer> conclusiveBefore, Set<String> signals) {
     if (taken < 0 || missed < 0) {
       return; // not the same window after all
     }
     int counted = taken + missed;
     int inconclusive = 0;
-    for (String signal : usedMetricSignals) {
-      int conclusive = after.conclusiveSamples.getOrDefault(signal, 0)
-          - (same ? before.conclusiveSamples.getOrDefault(signal, 0) : 0);
+    for (String signal : signals) {
+      int conclusive = conclusiveAfter.getOrDefault(signal, 0) - conclusiveBefore.getOrDefault(signal, 0);
       inconclusive = Math.max(inconclusive, counted - conclusive);
     }
     increment(namespace, policy, "taken", taken);
@@ -156,8 +164,8 @@ public final class OperatorMetrics {
       return;
     }
     Counter.builder(COUNTER_SAMPLES)
-        .description("Counted samples of the policy's windows: taken, missed, and inconclusive (no conclusive reading"
-            + " of a used metric signal)")
+        .description("Counted samples of the policy's windows and watches: taken, missed, and inconclusive (no"
+            + " conclusive reading of a used metric signal)")
         .tags("namespace", namespace, "policy", policy, "result", result)
         .register(registry).increment(n);
   }

@@ -214,7 +214,8 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
     // Counted once the decision is recorded (written or held), before its Events: a retry starts from it.
     operatorMetrics.recommended(namespace, policyName, r.added(), r.status().action);
     operatorMetrics.samples(namespace, policyName, recorded == null ? null : recorded.evaluation, state,
-        p.metricsConfigured() ? p.usedMetricSignals() : Set.of());
+        p.metricsConfigured() ? p.usedMetricSignals() : Set.of(),
+        p.metricsConfigured() ? p.watchedMetricSignals() : Set.of());
     if (written || !r.added().isEmpty()) {
       for (TimelineEntry e : r.added()) {
         eventRecorder.record(deployment, verdict, r.status().revision, e);

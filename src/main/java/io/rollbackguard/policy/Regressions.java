@@ -10,6 +10,7 @@ import io.rollbackguard.verdict.Signals;
 import io.rollbackguard.verdict.Tier;
 import io.rollbackguard.verdict.regression.Direction;
 import io.rollbackguard.verdict.regression.RegressionCriterion;
+import io.rollbackguard.verdict.regression.RegressionWindow;
 import io.rollbackguard.verdict.regression.SampleSpacing;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import java.util.Set;
  */
 final class Regressions {
   /** What a verdict keeps of a window for each regression criterion, so that its status stays within 8 KiB. */
-  static final int MAX_WINDOW_SAMPLES = 64;
+  static final int MAX_WINDOW_SAMPLES = RegressionWindow.MAX_KEPT_SAMPLES;
   /** Prometheus refuses a range query of more points a series. */
   static final int MAX_BASELINE_POINTS = 11_000;
 

@@ -12,8 +12,6 @@ import java.util.Set;
 /** {@code spec.observation.watch}: its durations, its grid against the window's, and its tiers. */
 final class WatchChecks {
   private static final String PATH = "spec.observation.watch";
-  /** A watch samples this many times less often than the window unless its policy says otherwise. */
-  static final int DEFAULT_INTERVAL_FACTOR = 4;
 
   private WatchChecks() {}
 
@@ -27,7 +25,7 @@ final class WatchChecks {
       return Watch.OFF;
     }
     long watchFor = problems.duration(PATH + ".for", spec.watchFor, 0);
-    long fallback = interval > 0 ? DEFAULT_INTERVAL_FACTOR * interval : -1;
+    long fallback = interval > 0 ? Watch.DEFAULT_INTERVAL_FACTOR * interval : -1;
     long watchInterval = problems.duration(PATH + ".interval", spec.interval, fallback);
     boolean valid = watchFor >= 0 && watchInterval > 0;
     if (spec.interval != null && watchInterval == 0) {
@@ -52,7 +50,7 @@ final class WatchChecks {
       warnings.add(new PolicyProblem(PATH + ".for", "is 0s (the default): no revision is watched, so watch.interval"
           + " and watch.tiers have no effect; set e.g. for: 2h"));
     }
-    return valid && watchFor > 0 ? new Watch(watchFor, watchInterval, tiers) : Watch.OFF;
+    return valid && watchFor > 0 ? new Watch(watchFor, watchInterval, tiers, spec.interval == null) : Watch.OFF;
   }
 
   /** The tiers the watch keeps; null (and a problem) for an empty list. */

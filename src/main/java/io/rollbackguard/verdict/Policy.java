@@ -80,7 +80,8 @@ public record Policy(
   /** The same policy sampled at another interval (policy tests choose their own). */
   public Policy withInterval(long intervalMillis) {
     return new Policy(initialDelayMillis, windowMillis, intervalMillis, minRequestRate, ignoreNoData,
-        metricsConfigured, criteria, decideWithinMillis, usedMetricSignals, featureFlags, watch);
+        metricsConfigured, criteria, decideWithinMillis, usedMetricSignals, featureFlags,
+        watch.atObservationInterval(intervalMillis));
   }
 
   /**
@@ -97,7 +98,7 @@ public record Policy(
         read.add(c.burn().longSignal());
         read.add(c.burn().shortSignal());
       } else {
-        read.add(c.signal());
+        read.add(c.metricSignal()); // a regression's is the signal it compares
       }
     }
     if (!read.isEmpty() && usedMetricSignals.contains(Signals.REQUEST_RATE)) {

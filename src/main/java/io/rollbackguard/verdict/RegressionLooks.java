@@ -18,7 +18,9 @@ import java.util.Locale;
  * evaluation state, and at each of them looks ({@link RegressionWindow#step}) against the baseline the sampling
  * brings. Between used samples it keeps its latest outcome. An inconclusive look (too few samples, no baseline)
  * breaks a breach chain as any inconclusive sample does, and counts for nothing else: it is not the window's no-data
- * rule, which judges the signal itself.
+ * rule, which judges the signal itself. In the watch (§1b), when it keeps the criterion's tier, it looks at every
+ * used watch sample, comparing the latest window's worth of samples ({@link RegressionWindow#watchedSamples}); the
+ * budget is spread over the window's looks and the watch's from the first look on.
  */
 final class RegressionLooks {
   private static final MathContext KEPT = new MathContext(6);
@@ -31,41 +33,56 @@ final class RegressionLooks {
    */
   static String sample(Policy p, EvaluationState s, Criterion c, BaselineSamples baseline) {
     Criterion.Regression r = c.regression();
+    boolean watched = s.watching();
     int stride = r.stride(p.intervalMillis());
+    // in the watch, its samples are counted on its own grid: a look at every used one of those
+    int sampleStride = watched ? r.stride(p.watch().intervalMillis()) : stride;
+    int index = watched ? s.watchSamples() - 1 : s.countedSamples() - 1;
     RegressionTrack before = s.regressions.get(c.id());
-    if (!SampleSpacing.isUsed(s.countedSamples() - 1, stride)) {
+    if (!SampleSpacing.isUsed(index, sampleStride)) {
       return before != null && RegressionOutcome.State.BREACHED.name().equals(before.state()) ? before.message()
           : null;
     }
     List<Double> samples = before == null ? new ArrayList<>() : new ArrayList<>(before.samples());
-    int slots = (before == null ? 0 : before.slots()) + 1;
+    int slots = (before == null ? 0 : before.slots()) + (watched ? 0 : 1);
     Observed o = s.observed.get(r.signal());
     boolean conclusive = o != null && o.conclusive();
     if (conclusive) {
       samples.add(kept(o.value()));
     }
+    if (watched) {
+      // a window's worth of the latest samples: a regression that shows late is not diluted by the window's
+      int keep = RegressionWindow.watchedSamples(r.test(), usedSlots(plannedSamples(p, s), stride));
+      samples = new ArrayList<>(samples.subList(Math.max(0, samples.size() - keep), samples.size()));
+    }
     double spent = before == null ? 0 : before.spent();
+    double[] counted = watched ? null : window(samples, slots, conclusive, stride);
+    double[] current = watched ? values(samples) : SampleSpacing.used(counted, stride);
+    double[] base = baseline == null ? new double[0] : SampleSpacing.used(own(r, baseline, p), stride);
     RegressionOutcome look;
-    double[] window = window(samples, slots, conclusive, stride);
     if (baseline == null || baseline.unavailable() != null) {
       look = RegressionOutcome.inconclusive(r.test().direction(), samples.size(), 0, "no baseline: "
           + (baseline == null ? "not fetched yet" : baseline.unavailable()));
     } else {
       FalseAlarmBudget budget = new FalseAlarmBudget(r.test().alpha(), spent);
-      RegressionWindow.Step step = RegressionWindow.step(r.test(), window, own(r, baseline, p), stride,
-          plannedSamples(p, s), budget);
+      int watchLooks = p.watch().on() && p.watch().keeps(c.tier()) ? RegressionWindow.watchLooks(
+          p.watch().samplesAfter(watched ? s.windowClosedAt : p.observeUntil(s.rolloutStartedAt)),
+          r.stride(p.watch().intervalMillis())) : 0;
+      RegressionWindow.Step step = watched
+          ? RegressionWindow.look(r.test(), current, base, conclusive, watchLooks - index / sampleStride, budget)
+          : RegressionWindow.step(r.test(), counted, own(r, baseline, p), stride, plannedSamples(p, s), watchLooks,
+              budget);
       look = step.look();
       spent = step.budget().spent();
     }
-    String message = describe(c, look, SampleSpacing.used(window, stride),
-        baseline == null ? new double[0] : SampleSpacing.used(own(r, baseline, p), stride));
+    String message = describe(c, look, current, base);
     s.regressions.put(c.id(), new RegressionTrack(slots, List.copyOf(samples), spent,
         look.state().name(), Double.isNaN(look.changeOfMeans()) ? null : look.changeOfMeans(), message));
     return look.breached() ? message : null;
   }
 
   /**
-   * The counted samples as {@link RegressionWindow#step} reads them: {@code slots} used places, every stride-th, this
+   * The counted samples as {@link SampleSpacing#used} reads them: {@code slots} used places, every stride-th, this
    * sample's the last (NaN when inconclusive), the conclusive ones before it in the places before. Which earlier
    * place holds which value does not matter to a rank test, only how many there are and this sample's.
    */
@@ -80,6 +97,10 @@ final class RegressionLooks {
       out[out.length - 1] = conclusive.get(conclusive.size() - 1);
     }
     return out;
+  }
+
+  private static double[] values(List<Double> samples) {
+    return samples.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /**
@@ -98,6 +119,11 @@ final class RegressionLooks {
     long first = Policy.gridAtOrAfter(s.rolloutStartedAt + p.initialDelayMillis(), interval);
     long last = p.observeUntil(s.rolloutStartedAt);
     return (int) Math.max(1, (last - first) / interval + 1);
+  }
+
+  /** The window's used samples: every stride-th of its planned ones. */
+  private static int usedSlots(int plannedSamples, int stride) {
+    return (plannedSamples + stride - 1) / stride;
   }
 
   private static double kept(double v) {

@@ -52,19 +52,35 @@ class OperatorMetricsTest {
   @Test
   void samplesAreTheDifferenceAnEvaluationMadeAndANewRevisionCountsFromZero() {
     Set<String> used = Set.of("errorRate", "latencyP95");
-    metrics.samples("shop", "checkout", null, state("2", 1, 0, Map.of("errorRate", 1, "latencyP95", 1)), used);
+    metrics.samples("shop", "checkout", null, state("2", 1, 0, Map.of("errorRate", 1, "latencyP95", 1)), used, used);
     metrics.samples("shop", "checkout", state("2", 1, 0, Map.of("errorRate", 1, "latencyP95", 1)),
-        state("2", 2, 1, Map.of("errorRate", 2, "latencyP95", 3)), used);
+        state("2", 2, 1, Map.of("errorRate", 2, "latencyP95", 3)), used, used);
     // the same state again (a reconcile with no instant due) counts nothing
-    metrics.samples("shop", "checkout", state("2", 2, 1, Map.of()), state("2", 2, 1, Map.of()), used);
+    metrics.samples("shop", "checkout", state("2", 2, 1, Map.of()), state("2", 2, 1, Map.of()), used, used);
     // a new revision: its window counts from zero
-    metrics.samples("shop", "checkout", state("2", 9, 0, Map.of()), state("3", 1, 0, Map.of("errorRate", 1)), used);
+    metrics.samples("shop", "checkout", state("2", 9, 0, Map.of()), state("3", 1, 0, Map.of("errorRate", 1)), used,
+        used);
     String scrape = registry.scrape();
     assertThat(scrape)
         .contains("rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\",result=\"taken\"} 3.0")
         .contains("rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\",result=\"missed\"} 1.0")
         // revision 2's second evaluation: 2 counted, errorRate conclusive at 1 of them; revision 3: latencyP95 at none
         .contains("rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\",result=\"inconclusive\"} 2.0");
+  }
+
+  /** Watch samples count too; their inconclusive ones are judged on the signals the watch's tiers read. */
+  @Test
+  void watchSamplesAreCountedOnTheSignalsTheWatchReads() {
+    EvaluationState closed = state("2", 21, 0, Map.of("errorRate", 21, "latencyP95", 21));
+    EvaluationState watched = state("2", 21, 0, Map.of("errorRate", 21, "latencyP95", 21));
+    watched.watchSamplesTaken = 2;
+    watched.watchSamplesMissed = 1;
+    watched.watchConclusiveSamples = new java.util.TreeMap<>(Map.of("errorRate", 2));
+    metrics.samples("shop", "checkout", closed, watched, Set.of("errorRate", "latencyP95"), Set.of("errorRate"));
+    assertThat(registry.scrape())
+        .contains("rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\",result=\"taken\"} 2.0")
+        .contains("rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\",result=\"missed\"} 1.0")
+        .contains("rollbackguard_samples_total{namespace=\"shop\",policy=\"checkout\",result=\"inconclusive\"} 1.0");
   }
 
   @Test

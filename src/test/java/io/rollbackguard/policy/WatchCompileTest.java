@@ -39,6 +39,15 @@ class WatchCompileTest {
     assertThat(w).isEqualTo(new Watch(5_400_000, 300_000, Set.of(Tier.evaluate, Tier.immediate)));
   }
 
+  /** A policy test that samples at another interval: a defaulted watch interval follows it, a named one stays. */
+  @Test
+  void aDefaultedWatchIntervalFollowsTheObservationIntervalATestChooses() {
+    assertThat(watch("{interval: 30s, watch: {for: 2h}}").atObservationInterval(10_000).intervalMillis())
+        .isEqualTo(40_000);
+    assertThat(watch("{interval: 1m, watch: {for: 90m, interval: 5m}}").atObservationInterval(10_000)
+        .intervalMillis()).isEqualTo(300_000);
+  }
+
   /** What is refused (an error: the policy is invalid) and what is only warned of, each naming its field. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """

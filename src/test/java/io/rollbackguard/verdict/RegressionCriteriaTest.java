@@ -3,11 +3,13 @@ package io.rollbackguard.verdict;
 import static io.rollbackguard.TestingPolicies.policy;
 import static io.rollbackguard.verdict.EngineRun.obs;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -164,5 +166,63 @@ class RegressionCriteriaTest {
     }
     assertThat(restarted.last.action()).isEqualTo(Action.RollbackRapid);
     assertThat(restarted.last.reason()).isEqualTo(straight.last.reason());
+  }
+
+  /**
+   * In the watch (§1b), which keeps the rapid tier by default: a 15m window at 30s (7 looks, from the 10th of 16
+   * used samples) closes at 900s; its 1h watch every 2m samples 960s … 4560s, 31 looks, each comparing the latest 16
+   * samples with the same baseline. The 2% is spread over the 7 + 31 looks from the first.
+   */
+  @Nested
+  class InTheWatch {
+    static final String WATCHED = "  observation: {window: 15m, interval: 30s, watch: {for: 1h, interval: 2m}}\n"
+        + "  tiers:\n    rapid:\n      regression: {signal: latencyP95}\n";
+
+    static Verdict watch(EngineRun run, DoubleSupplier latency) {
+      for (double t = 960; t <= 4560 && run.last.action() == Action.None; t += 120) {
+        run.at(t, obs().healthyMetrics().latency(latency.getAsDouble()));
+      }
+      return run.last;
+    }
+
+    @Test
+    void aRegressionThatShowsOnlyInTheWatchBreachesTheWatchedRevision() {
+      Random r = new Random(21);
+      EngineRun run = withBaseline(policy(WATCHED), Signals.LATENCY_P95, lognormal(r, 120, 0.08, 0.1));
+      assertThat(latencies(run, 0, 900, () -> 0.08 * Math.exp(0.1 * r.nextGaussian())).phase())
+          .isEqualTo(Phase.Watching);
+      assertThat(run.state.regressions.get("rapid/regression").spent()).as("7 looks of 38")
+          .isCloseTo(0.02 * 7 / 38, within(1e-12));
+      Verdict v = watch(run, () -> 0.16 * Math.exp(0.1 * r.nextGaussian()));
+      assertThat(v.action()).isEqualTo(Action.RollbackRapid);
+      assertThat(v.phase()).isEqualTo(Phase.Breached);
+      assertThat(v.actionSince()).as("in the watch").isBetween(960_000L, 4_560_000L);
+      assertThat(v.reason()).startsWith("p95 latency ×").endsWith("16 vs 60 samples");
+    }
+
+    @Test
+    void aHealthyWatchSpendsWhatIsLeftAndEndsStable() {
+      Random r = new Random(22);
+      EngineRun run = withBaseline(policy(WATCHED), Signals.LATENCY_P95, lognormal(r, 120, 0.08, 0.1));
+      latencies(run, 0, 900, () -> 0.08 * Math.exp(0.1 * r.nextGaussian()));
+      Verdict v = watch(run, () -> 0.08 * Math.exp(0.1 * r.nextGaussian()));
+      assertThat(v.action()).isEqualTo(Action.None);
+      assertThat(v.phase()).isEqualTo(Phase.Stable);
+      assertThat(run.state.regressions.get("rapid/regression").spent()).as("the whole 2%, window and watch")
+          .isCloseTo(0.02, within(1e-12));
+      assertThat(run.state.regressions.get("rapid/regression").samples()).as("a window's worth kept").hasSize(16);
+    }
+
+    @Test
+    void aRegressionOfATierTheWatchDoesNotKeepStaysSilentThereAndKeepsTheWholeBudgetForTheWindow() {
+      Random r = new Random(23);
+      EngineRun run = withBaseline(policy(WATCHED.replace("interval: 2m}", "interval: 2m, tiers: [immediate]}")),
+          Signals.LATENCY_P95, lognormal(r, 120, 0.08, 0.1));
+      latencies(run, 0, 900, () -> 0.08 * Math.exp(0.1 * r.nextGaussian()));
+      assertThat(run.state.regressions.get("rapid/regression").spent()).isCloseTo(0.02, within(1e-12));
+      Verdict v = watch(run, () -> 0.3);
+      assertThat(v.action()).isEqualTo(Action.None);
+      assertThat(v.phase()).isEqualTo(Phase.Stable);
+    }
   }
 }

@@ -22,11 +22,12 @@ package io.rollbackguard.verdict.regression;
  * <p>The budget is a value: the engine keeps {@code spent} in its evaluation state (it survives a restart), asks
  * {@link #levelForLook} with the looks still planned from this one to the window's end (after an edit of the window
  * or interval the rest of the budget is spread over the new remainder, so the total never exceeds α), and stores
- * {@link #after}. A look below {@code minSamples} is no look and spends nothing. Past the planned looks (the watch,
- * §1b) nothing is left: the criterion cannot fire there.
+ * {@link #after}. A look below {@code minSamples} is no look and spends nothing. With a watch that keeps the
+ * criterion's tier (§1b), the watch's looks are planned too: α is spread over the window's looks and the watch's,
+ * so that the bound holds for the revision's whole observation, window and watch together.
  *
- * @param total α, the false-alarm probability of the whole window
- * @param spent what earlier looks of this window used
+ * @param total α, the false-alarm probability of the whole observation (window, and watch when it has one)
+ * @param spent what earlier looks of this observation used
  */
 public record FalseAlarmBudget(double total, double spent) {
 

@@ -10,6 +10,9 @@ package io.rollbackguard.verdict.regression;
  * fewer than {@code minSamples} on either side, is inconclusive and spends nothing.
  */
 public final class RegressionWindow {
+  /** What a verdict keeps of a regression's samples (lint rejects a window that would use more). */
+  public static final int MAX_KEPT_SAMPLES = 64;
+
   private RegressionWindow() {}
 
   /**
@@ -29,25 +32,54 @@ public final class RegressionWindow {
    * @param stride {@link SampleSpacing#stride}, for the window and the baseline alike
    * @param plannedSamples how many samples the window counts in all (⌊(window − initialDelay) ÷ interval⌋ + 1 for
    *     a rollout on the grid; recomputed after an edit)
+   * @param laterLooks the looks planned after the window, the watch's ({@link #watchLooks}); 0 without a watch
    */
   public static Step step(RegressionCriterion criterion, double[] window, double[] baseline, int stride,
-      int plannedSamples, FalseAlarmBudget budget) {
+      int plannedSamples, int laterLooks, FalseAlarmBudget budget) {
     int index = window.length - 1;
     if (index < 0 || !SampleSpacing.isUsed(index, stride)) {
       return new Step(null, budget);
     }
-    double[] current = SampleSpacing.used(window, stride);
-    double[] before = SampleSpacing.used(baseline, stride);
-    if (!Double.isFinite(window[index])) {
-      return new Step(RegressionOutcome.inconclusive(criterion.direction(), current.length, before.length,
+    int usedSlots = (plannedSamples + stride - 1) / stride;
+    return look(criterion, SampleSpacing.used(window, stride), SampleSpacing.used(baseline, stride),
+        Double.isFinite(window[index]), usedSlots - index / stride + laterLooks, budget);
+  }
+
+  /**
+   * One look at used samples, in the window or the watch: what is left of the budget, split over {@code looksLeft}
+   * (this one included). An inconclusive sample, or fewer than {@code minSamples} on either side, spends nothing.
+   *
+   * @param current the used conclusive samples the look compares, oldest first
+   * @param baseline the baseline's used conclusive samples
+   * @param conclusive whether this sample itself is conclusive (its value then is {@code current}'s last)
+   */
+  public static Step look(RegressionCriterion criterion, double[] current, double[] baseline, boolean conclusive,
+      int looksLeft, FalseAlarmBudget budget) {
+    if (!conclusive) {
+      return new Step(RegressionOutcome.inconclusive(criterion.direction(), current.length, baseline.length,
           "this sample is inconclusive"), budget);
     }
-    if (current.length < criterion.minSamples() || before.length < criterion.minSamples()) {
-      return new Step(RegressionCheck.look(criterion, current, before, 0), budget);
+    if (current.length < criterion.minSamples() || baseline.length < criterion.minSamples()) {
+      return new Step(RegressionCheck.look(criterion, current, baseline, 0), budget);
     }
-    int usedSlots = (plannedSamples + stride - 1) / stride;
-    int looksLeft = usedSlots - index / stride;
     double level = budget.levelForLook(looksLeft);
-    return new Step(RegressionCheck.look(criterion, current, before, level), budget.after(level));
+    return new Step(RegressionCheck.look(criterion, current, baseline, level), budget.after(level));
+  }
+
+  /**
+   * The looks of a watch (DESIGN §1b) that keeps the criterion: its used samples, every {@code watchStride}-th of
+   * {@code watchSamples}. Each compares the latest samples (a window's worth, {@link #watchedSamples}) with the same
+   * baseline, so that a regression that shows late is not diluted by the window's healthy samples.
+   */
+  public static int watchLooks(int watchSamples, int watchStride) {
+    return watchSamples <= 0 ? 0 : (watchSamples + watchStride - 1) / watchStride;
+  }
+
+  /**
+   * How many of the latest used samples a watch look compares: as many as the window uses
+   * ({@code windowUsedSlots}), at least {@code minSamples} and at most {@link #MAX_KEPT_SAMPLES}.
+   */
+  public static int watchedSamples(RegressionCriterion criterion, int windowUsedSlots) {
+    return Math.max(criterion.minSamples(), Math.min(MAX_KEPT_SAMPLES, windowUsedSlots));
   }
 }

@@ -17,6 +17,7 @@ class RegressionFalseAlarmsAndPowerTest {
   static final int SAMPLES = 31;
   static final int BASELINE = 120;
   static final long SEED = 20261201L;
+  static final int WATCH_SAMPLES = 30;
 
   @Test
   void healthyWindowsAreFlaggedAtMostTwoPercentOfTheTime() {
@@ -67,8 +68,46 @@ class RegressionFalseAlarmsAndPowerTest {
     assertThat(power.flagged()).isGreaterThanOrEqualTo(900);
   }
 
+  // With a watch that keeps the criterion: 30 watch samples after the 31 (a 2h watch at 4m after a 30m window at 1m),
+  // the budget spread over the 22 window looks and the 30 watch looks, each watch look comparing the latest 31.
+
+  @Test
+  void healthyWindowsAndTheirWatchAreFlaggedAtMostTwoPercentOfTheTime() {
+    Result r = runWatched("healthy window and watch, allowedChange 1.2 (default)",
+        new Scenario(1.0, 1.2, 1, false, 0), 1.0);
+    assertThat(r.flagged()).isLessThanOrEqualTo(30);
+    Result rankTest = runWatched("healthy window and watch, allowedChange 1.0", new Scenario(1.0, 1.0, 1, false, 0),
+        1.0);
+    assertThat(rankTest.flagged()).isLessThanOrEqualTo(30);
+  }
+
+  @Test
+  void aRegressionThatShowsOnlyInTheWatchIsCaughtThere() {
+    Result r = runWatched("healthy window, mean +50% in the watch, allowedChange 1.2",
+        new Scenario(1.0, 1.2, 1, false, 0), 1.5);
+    assertThat(r.flagged()).isGreaterThanOrEqualTo(950);
+    assertThat(r.flaggedInWindow()).isLessThanOrEqualTo(30);
+    assertThat(r.medianFiringSample()).isGreaterThan(SAMPLES);
+  }
+
+  /** The watch's share of the budget costs the window little: a 50 % shift is still caught before the watch. */
+  @Test
+  void aFiftyPercentShiftIsStillCaughtInTheWindowWhenAWatchFollows() {
+    Result r = runWatched("mean +50% from the rollout, watch planned, allowedChange 1.2",
+        new Scenario(1.5, 1.2, 1, false, 0), 1.5);
+    assertThat(r.flaggedInWindow()).isGreaterThanOrEqualTo(950);
+  }
+
+  private static Result runWatched(String name, Scenario scenario, double watchScale) {
+    return report(name, RegressionSimulation.run(scenario, WATCH_SAMPLES, watchScale, WINDOWS, SAMPLES, BASELINE,
+        SEED));
+  }
+
   private static Result run(String name, Scenario scenario) {
-    Result r = RegressionSimulation.run(scenario, WINDOWS, SAMPLES, BASELINE, SEED);
+    return report(name, RegressionSimulation.run(scenario, WINDOWS, SAMPLES, BASELINE, SEED));
+  }
+
+  private static Result report(String name, Result r) {
     System.out.printf("| %s | %d of %d | %s | %s | %d ms |%n", name, r.flagged(), r.windows(),
         r.flagged() == 0 ? "—" : r.medianFiringSample(),
         r.flagged() == 0 ? "—" : r.earliestFiringSample() + "–" + r.latestFiringSample(), r.millis());

@@ -22,13 +22,27 @@ final class RegressionSimulation {
 
   /**
    * @param flagged windows in which the criterion breached at some sample
+   * @param flaggedInWindow of those, the windows in which it breached before the watch
    * @param medianFiringSample the median over flagged windows of the first breached sample, 1-based (sample 1 is
    *     the window's first); 0 when none fired
    */
-  record Result(int windows, int flagged, double medianFiringSample, int earliestFiringSample,
+  record Result(int windows, int flagged, int flaggedInWindow, double medianFiringSample, int earliestFiringSample,
       int latestFiringSample, long millis) {}
 
   static Result run(Scenario scenario, int windows, int windowSamples, int baselineSamples, long seed) {
+    return run(scenario, 0, scenario.scale(), windows, windowSamples, baselineSamples, seed);
+  }
+
+  /**
+   * Windows followed by a watch that keeps the criterion (DESIGN §1b): {@code watchSamples} more samples, at a
+   * stride of 1, each look comparing the latest window's worth of samples, the budget spread over the window's
+   * looks and the watch's from the first.
+   *
+   * @param watchScale the watched revision's latencies in the watch (a regression that shows late: 1.0 in the
+   *     window, 1.5 here); a firing sample past the window's is the watch's ({@code windowSamples + k})
+   */
+  static Result run(Scenario scenario, int watchSamples, double watchScale, int windows, int windowSamples,
+      int baselineSamples, long seed) {
     long start = System.nanoTime();
     SplittableRandom random = new SplittableRandom(seed);
     RegressionCriterion criterion = new RegressionCriterion("latencyP95", 3_600_000, Direction.increase,
@@ -38,7 +52,10 @@ final class RegressionSimulation {
     for (int w = 0; w < windows; w++) {
       double[] baseline = series(random, baselineSamples, 1.0, scenario.correlated());
       double[] current = series(random, windowSamples, scenario.scale(), scenario.correlated());
-      int fired = firstBreach(criterion, scenario, current, baseline, windowSamples);
+      // drawn only with a watch, so that the windows without one are the same draws as before it existed
+      double[] watched = watchSamples == 0 ? new double[0]
+          : series(random, watchSamples, watchScale, scenario.correlated());
+      int fired = firstBreach(criterion, scenario, current, baseline, windowSamples, watched);
       if (fired > 0) {
         firing[flagged++] = fired;
       }
@@ -47,13 +64,15 @@ final class RegressionSimulation {
     Arrays.sort(f);
     double median = flagged == 0 ? 0
         : flagged % 2 == 1 ? f[flagged / 2] : (f[flagged / 2 - 1] + f[flagged / 2]) / 2.0;
-    return new Result(windows, flagged, median, flagged == 0 ? 0 : f[0], flagged == 0 ? 0 : f[flagged - 1],
+    int inWindow = (int) Arrays.stream(f).filter(sample -> sample <= windowSamples).count();
+    return new Result(windows, flagged, inWindow, median, flagged == 0 ? 0 : f[0], flagged == 0 ? 0 : f[flagged - 1],
         (System.nanoTime() - start) / 1_000_000);
   }
 
   private static int firstBreach(RegressionCriterion criterion, Scenario scenario, double[] current,
-      double[] baseline, int plannedSamples) {
+      double[] baseline, int plannedSamples, double[] watched) {
     FalseAlarmBudget budget = FalseAlarmBudget.start(criterion);
+    int watchLooks = RegressionWindow.watchLooks(watched.length, 1);
     for (int taken = 1; taken <= current.length; taken++) {
       double[] window = Arrays.copyOf(current, taken);
       if (scenario.naiveLevel() > 0) {
@@ -64,10 +83,25 @@ final class RegressionSimulation {
         continue;
       }
       RegressionWindow.Step step = RegressionWindow.step(criterion, window, baseline, scenario.stride(),
-          plannedSamples, budget);
+          plannedSamples, watchLooks, budget);
       budget = step.budget();
       if (step.isLook() && step.look().breached()) {
         return taken;
+      }
+    }
+    double[] used = SampleSpacing.used(current, scenario.stride());
+    double[] baselineUsed = SampleSpacing.used(baseline, scenario.stride());
+    int keep = RegressionWindow.watchedSamples(criterion, used.length);
+    double[] all = Arrays.copyOf(used, used.length + watched.length);
+    System.arraycopy(watched, 0, all, used.length, watched.length);
+    for (int k = 0; k < watched.length; k++) {
+      int end = used.length + k + 1;
+      double[] latest = Arrays.copyOfRange(all, Math.max(0, end - keep), end);
+      RegressionWindow.Step step = RegressionWindow.look(criterion, latest, baselineUsed, true, watchLooks - k,
+          budget);
+      budget = step.budget();
+      if (step.look().breached()) {
+        return current.length + k + 1;
       }
     }
     return 0;
