@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *
  * <p>Not checked: top-level {@code metadata} beyond being an object (the API server handles ObjectMeta itself;
  * likewise inside {@code x-kubernetes-embedded-resource}, where {@code apiVersion}/{@code kind} are allowed too),
- * {@code format} (e.g. date-time), CEL {@code x-kubernetes-validations}, {@code default} (a defaulted null is
+ * {@code format} (e.g. date-time), CEL {@code x-kubernetes-validations} ({@link CrdCelRules} evaluates those),
+ * {@code default} (a defaulted null is
  * accepted), {@code x-kubernetes-list-type}/{@code -map-keys} uniqueness, {@code multipleOf},
  * {@code min/maxProperties}, {@code allOf}/{@code anyOf}/{@code oneOf}/{@code not}. Patterns are compiled by
  * Java, not RE2: fine for the simple patterns the generator emits.
@@ -73,6 +74,11 @@ public final class CrdSchema {
       }
     }
     throw new IllegalArgumentException(crdYaml + ": no version " + version);
+  }
+
+  /** The openAPIV3Schema itself (for {@link CrdCelRules}). */
+  JsonNode openApiSchema() {
+    return root;
   }
 
   /** Violations of a resource, serialized as a Fabric8 client would send it. */

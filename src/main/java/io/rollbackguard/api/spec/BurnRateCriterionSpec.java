@@ -14,6 +14,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "(has(self.disabled) && self.disabled)"
     + " || (has(self.factor) && has(self.longWindow) && has(self.shortWindow))",
     message = "set factor, longWindow and shortWindow (a burnRate named here replaces the default whole)")
+@ValidationRule(value = "!has(self.longWindow) || !has(self.shortWindow)"
+    + " || duration(self.shortWindow) < duration(self.longWindow)",
+    message = "shortWindow must be shorter than longWindow")
 public class BurnRateCriterionSpec {
   @io.fabric8.generator.annotation.Min(value = 0, inclusive = false)
   @JsonPropertyDescription("How many times faster than the objective allows the budget is spent, e.g. 14.4.")
