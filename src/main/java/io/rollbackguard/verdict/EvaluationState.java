@@ -103,10 +103,12 @@ public class EvaluationState {
    *     the first
    * @param change the latest look's change of the means, null when it had none
    * @param message the latest look, as the finding shows it
+   * @param signal the signal the samples are of (null in a state recorded before it was kept)
+   * @param lastUsedAt the instant of the latest used sample (ms), null before the first
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RegressionTrack(int slots, java.util.List<Double> samples, double spent, String state, Double change,
-      String message) {}
+      String message, String signal, Long lastUsedAt) {}
 
   /** A fresh window for {@code revision}; what humans declared before stays bound to its own revision. */
   public static EvaluationState forRollout(EvaluationState previous, String revision, long startedAt) {

@@ -29,17 +29,20 @@ final class RegressionLooks {
 
   /**
    * @param baseline the signal's baseline, null when the sampling has none
+   * @param at this sample's instant
    * @return the breach's description when the criterion is breached at this sample, else null
    */
-  static String sample(Policy p, EvaluationState s, Criterion c, BaselineSamples baseline) {
+  static String sample(Policy p, EvaluationState s, Criterion c, BaselineSamples baseline, long at) {
     Criterion.Regression r = c.regression();
     boolean watched = s.watching();
     int stride = r.stride(p.intervalMillis());
-    // in the watch, its samples are counted on its own grid: a look at every used one of those
-    int sampleStride = watched ? r.stride(p.watch().intervalMillis()) : stride;
-    int index = watched ? s.watchSamples() - 1 : s.countedSamples() - 1;
     RegressionTrack before = s.regressions.get(c.id());
-    if (!SampleSpacing.isUsed(index, sampleStride)) {
+    if (before != null && before.signal() != null && !before.signal().equals(r.signal())) {
+      // an edit made the criterion compare another signal: the samples kept are of the old one; what the earlier
+      // looks spent stays spent
+      before = new RegressionTrack(0, List.of(), before.spent(), null, null, null, r.signal(), null);
+    }
+    if (!(watched ? usedInWatch(r, before, at) : SampleSpacing.isUsed(s.countedSamples() - 1, stride))) {
       return before != null && RegressionOutcome.State.BREACHED.name().equals(before.state()) ? before.message()
           : null;
     }
@@ -65,20 +68,50 @@ final class RegressionLooks {
           + (baseline == null ? "not fetched yet" : baseline.unavailable()));
     } else {
       FalseAlarmBudget budget = new FalseAlarmBudget(r.test().alpha(), spent);
-      int watchLooks = p.watch().on() && p.watch().keeps(c.tier()) ? RegressionWindow.watchLooks(
-          p.watch().samplesAfter(watched ? s.windowClosedAt : p.observeUntil(s.rolloutStartedAt)),
-          r.stride(p.watch().intervalMillis())) : 0;
       RegressionWindow.Step step = watched
-          ? RegressionWindow.look(r.test(), current, base, conclusive, watchLooks - index / sampleStride, budget)
-          : RegressionWindow.step(r.test(), counted, own(r, baseline, p), stride, plannedSamples(p, s), watchLooks,
-              budget);
+          ? RegressionWindow.look(r.test(), current, base, conclusive, watchLooksLeft(p, s, r, at), budget)
+          : RegressionWindow.step(r.test(), counted, own(r, baseline, p), stride, plannedSamples(p, s),
+              watchLooks(p, c, p.observeUntil(s.rolloutStartedAt)), budget);
       look = step.look();
       spent = step.budget().spent();
     }
     String message = describe(c, look, current, base);
-    s.regressions.put(c.id(), new RegressionTrack(slots, List.copyOf(samples), spent,
-        look.state().name(), Double.isNaN(look.changeOfMeans()) ? null : look.changeOfMeans(), message));
+    s.regressions.put(c.id(), new RegressionTrack(slots, List.copyOf(samples), spent, look.state().name(),
+        Double.isNaN(look.changeOfMeans()) ? null : look.changeOfMeans(), message, r.signal(), at));
     return look.breached() ? message : null;
+  }
+
+  /**
+   * Whether a watch sample is one the test uses: at least {@code rateWindow} after the latest used sample, the
+   * window's last one included (the watch's first instant may fall closer to the close than that; its rate would
+   * share requests with the window's last).
+   */
+  private static boolean usedInWatch(Criterion.Regression r, RegressionTrack before, long at) {
+    return before == null || before.lastUsedAt() == null || at - before.lastUsedAt() >= r.rateWindowMillis();
+  }
+
+  /**
+   * The looks a watch that keeps the criterion's tier plans after a window closed at {@code closedAt}: its used
+   * samples, every ⌈rateWindow ÷ watch.interval⌉-th (one more than it takes when its first falls too close to the
+   * close: that share is left unspent, never overspent). 0 without such a watch.
+   */
+  private static int watchLooks(Policy p, Criterion c, long closedAt) {
+    Watch w = p.watch();
+    if (!w.on() || !w.keeps(c.tier())) {
+      return 0;
+    }
+    return RegressionWindow.watchLooks(w.samplesAfter(closedAt), c.regression().stride(w.intervalMillis()));
+  }
+
+  /**
+   * The watch's looks from this one to its end, counted on its grid from {@code at} (not from the samples processed,
+   * so that skipped instants or an edit of the watch leave no look without its share).
+   */
+  private static int watchLooksLeft(Policy p, EvaluationState s, Criterion.Regression r, long at) {
+    Watch w = p.watch();
+    long last = w.lastSampleAt(s.windowClosedAt);
+    int instants = (int) Math.max(1, (last - at) / w.intervalMillis() + 1);
+    return Math.max(1, RegressionWindow.watchLooks(instants, r.stride(w.intervalMillis())));
   }
 
   /**

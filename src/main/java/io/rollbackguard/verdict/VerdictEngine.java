@@ -143,7 +143,7 @@ public final class VerdictEngine {
         }
         description = Findings.describe(c, outcome);
       } else if (c.regression() != null) {
-        description = RegressionLooks.sample(p, s, c, baselines.get(c.regression().signal()));
+        description = RegressionLooks.sample(p, s, c, baselines.get(c.regression().signal()), at);
         if (description == null) {
           s.chains.remove(c.id());
           continue;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -223,6 +224,68 @@ class RegressionCriteriaTest {
       Verdict v = watch(run, () -> 0.3);
       assertThat(v.action()).isEqualTo(Action.None);
       assertThat(v.phase()).isEqualTo(Phase.Stable);
+    }
+
+    @Test
+    void aRestartMidWatchResumesFromTheStateInStatus() throws Exception {
+      Random r = new Random(24);
+      double[] baseline = lognormal(r, 120, 0.08, 0.1);
+      double[] window = lognormal(r, 31, 0.08, 0.1);
+      double[] watch = lognormal(r, 31, 0.16, 0.1);
+      EngineRun straight = withBaseline(policy(WATCHED), Signals.LATENCY_P95, baseline);
+      EngineRun restarted = withBaseline(policy(WATCHED), Signals.LATENCY_P95, baseline);
+      ObjectMapper json = new ObjectMapper();
+      for (EngineRun run : List.of(straight, restarted)) {
+        for (int i = 0; i <= 30; i++) {
+          run.at(i * 30, obs().healthyMetrics().latency(window[i]));
+        }
+      }
+      for (int k = 0; k < 31 && straight.last.action() == Action.None; k++) {
+        straight.at(960 + k * 120, obs().healthyMetrics().latency(watch[k]));
+        restarted.at(960 + k * 120, obs().healthyMetrics().latency(watch[k]));
+        if (k == 3) {
+          restarted.state = json.readValue(json.writeValueAsString(restarted.state), EvaluationState.class);
+        }
+      }
+      assertThat(straight.last.action()).isEqualTo(Action.RollbackRapid);
+      assertThat(restarted.last.reason()).isEqualTo(straight.last.reason());
+      assertThat(restarted.state.regressions).isEqualTo(straight.state.regressions);
+    }
+
+    /**
+     * rateWindow 90s: the window uses every third sample, its last at the close (900s). The watch's first instant,
+     * 960s, is 60s later: its rate shares requests with the close's, so it is no look; 1080s is.
+     */
+    @Test
+    void aWatchSampleCloserThanRateWindowToTheWindowsLastUsedOneIsNoLook() {
+      Random r = new Random(25);
+      EngineRun run = withBaseline(policy(WATCHED + "  signals: {rateWindow: 90s}\n"), Signals.LATENCY_P95,
+          lognormal(r, 120, 0.08, 0.1));
+      latencies(run, 0, 900, () -> 0.08 * Math.exp(0.1 * r.nextGaussian()));
+      EvaluationState.RegressionTrack closed = run.state.regressions.get("rapid/regression");
+      assertThat(closed.lastUsedAt()).isEqualTo(900_000);
+      run.at(960, obs().healthyMetrics().latency(0.08));
+      assertThat(run.state.regressions.get("rapid/regression")).isEqualTo(closed);
+      run.at(1080, obs().healthyMetrics().latency(0.08));
+      assertThat(run.state.regressions.get("rapid/regression").lastUsedAt()).isEqualTo(1_080_000);
+      assertThat(run.state.regressions.get("rapid/regression").spent()).isGreaterThan(closed.spent());
+    }
+
+    /** An edit makes the criterion compare another signal: the old samples are dropped, what was spent stays. */
+    @Test
+    void anEditToAnotherSignalStartsItsSamplesAgainAndKeepsWhatWasSpent() {
+      Random r = new Random(26);
+      EngineRun run = new EngineRun(policy(WATCHED));
+      run.baselines = Map.of(Signals.LATENCY_P95, BaselineSamples.of(lognormal(r, 120, 0.08, 0.1)),
+          Signals.ERROR_RATE, BaselineSamples.of(lognormal(r, 120, 0.01, 0.1)));
+      latencies(run, 0, 900, () -> 0.08 * Math.exp(0.1 * r.nextGaussian()));
+      double spent = run.state.regressions.get("rapid/regression").spent();
+      run.policy = policy(WATCHED.replace("signal: latencyP95", "signal: errorRate"));
+      run.at(960, obs().healthyMetrics().latency(0.08).errorRate(0.01));
+      EvaluationState.RegressionTrack edited = run.state.regressions.get("rapid/regression");
+      assertThat(edited.signal()).isEqualTo(Signals.ERROR_RATE);
+      assertThat(edited.samples()).containsExactly(0.01);
+      assertThat(edited.spent()).isEqualTo(spent);
     }
   }
 }
