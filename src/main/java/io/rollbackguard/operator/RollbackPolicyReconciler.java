@@ -107,8 +107,8 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
         .withName("verdicts")
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
             serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences", "spec",
-            "status.revision", "status.phase", "status.action", "status.tier", "status.reason", "status.decideBy", "status.observeUntil", "status.guarded",
-            "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs"))
+            "status.revision", "status.phase", "status.action", "status.tier", "status.reason", "status.decideBy",
+            "status.observeUntil", "status.guarded", "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs"))
         .withSecondaryToPrimaryMapper(v -> {
           Set<ResourceID> ids = new java.util.HashSet<>();
           ids.add(new ResourceID(VerdictReconciler.policyOf(v), v.getMetadata().getNamespace()));

@@ -108,7 +108,7 @@ final class Regressions {
   private static void fits(String cpath, int minSamples, long baseline, int stride, Timing timing,
       Problems problems) {
     long counted = (timing.window() - timing.initialDelay()) / timing.interval() + 1;
-    long used = (counted + stride - 1) / stride;
+    long used = SampleSpacing.usedCount(counted, stride);
     String spacing = stride == 1 ? "" : " (one sample in " + stride + ": rateWindow " + timing.rateWindow()
         + " over interval " + DurationFormat.format(timing.interval()) + ")";
     if (minSamples > used) {
@@ -118,7 +118,7 @@ final class Regressions {
           + " samples" + spacing + "; lower minSamples or lengthen the window");
     }
     long points = baseline / timing.interval();
-    long baselineUsed = (points + stride - 1) / stride;
+    long baselineUsed = SampleSpacing.usedCount(points, stride);
     if (points > MAX_BASELINE_POINTS) {
       problems.add(cpath + ".baseline", DurationFormat.format(baseline) + " at interval "
           + DurationFormat.format(timing.interval()) + " is " + points + " points, more than Prometheus answers in one"

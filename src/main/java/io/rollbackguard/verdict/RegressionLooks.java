@@ -55,13 +55,15 @@ final class RegressionLooks {
     }
     if (watched) {
       // a window's worth of the latest samples: a regression that shows late is not diluted by the window's
-      int keep = RegressionWindow.watchedSamples(r.test(), usedSlots(plannedSamples(p, s), stride));
+      int keep = RegressionWindow.watchedSamples(r.test(),
+          (int) SampleSpacing.usedCount(plannedSamples(p, s), stride));
       samples = new ArrayList<>(samples.subList(Math.max(0, samples.size() - keep), samples.size()));
     }
     double spent = before == null ? 0 : before.spent();
     double[] counted = watched ? null : window(samples, slots, conclusive, stride);
     double[] current = watched ? values(samples) : SampleSpacing.used(counted, stride);
-    double[] base = baseline == null ? new double[0] : SampleSpacing.used(own(r, baseline, p), stride);
+    double[] ownBaseline = baseline == null ? new double[0] : own(r, baseline, p);
+    double[] base = SampleSpacing.used(ownBaseline, stride);
     RegressionOutcome look;
     if (baseline == null || baseline.unavailable() != null) {
       look = RegressionOutcome.inconclusive(r.test().direction(), samples.size(), 0, "no baseline: "
@@ -70,7 +72,7 @@ final class RegressionLooks {
       FalseAlarmBudget budget = new FalseAlarmBudget(r.test().alpha(), spent);
       RegressionWindow.Step step = watched
           ? RegressionWindow.look(r.test(), current, base, conclusive, watchLooksLeft(p, s, r, at), budget)
-          : RegressionWindow.step(r.test(), counted, own(r, baseline, p), stride, plannedSamples(p, s),
+          : RegressionWindow.step(r.test(), counted, ownBaseline, stride, plannedSamples(p, s),
               watchLooks(p, c, p.observeUntil(s.rolloutStartedAt)), budget);
       look = step.look();
       spent = step.budget().spent();
@@ -100,7 +102,7 @@ final class RegressionLooks {
     if (!w.on() || !w.keeps(c.tier())) {
       return 0;
     }
-    return RegressionWindow.watchLooks(w.samplesAfter(closedAt), c.regression().stride(w.intervalMillis()));
+    return (int) SampleSpacing.usedCount(w.samplesAfter(closedAt), c.regression().stride(w.intervalMillis()));
   }
 
   /**
@@ -109,9 +111,8 @@ final class RegressionLooks {
    */
   private static int watchLooksLeft(Policy p, EvaluationState s, Criterion.Regression r, long at) {
     Watch w = p.watch();
-    long last = w.lastSampleAt(s.windowClosedAt);
-    int instants = (int) Math.max(1, (last - at) / w.intervalMillis() + 1);
-    return Math.max(1, RegressionWindow.watchLooks(instants, r.stride(w.intervalMillis())));
+    int instants = Math.max(1, w.samplesFrom(at, s.windowClosedAt));
+    return (int) SampleSpacing.usedCount(instants, r.stride(w.intervalMillis()));
   }
 
   /**
@@ -152,11 +153,6 @@ final class RegressionLooks {
     long first = Policy.gridAtOrAfter(s.rolloutStartedAt + p.initialDelayMillis(), interval);
     long last = p.observeUntil(s.rolloutStartedAt);
     return (int) Math.max(1, (last - first) / interval + 1);
-  }
-
-  /** The window's used samples: every stride-th of its planned ones. */
-  private static int usedSlots(int plannedSamples, int stride) {
-    return (plannedSamples + stride - 1) / stride;
   }
 
   private static double kept(double v) {

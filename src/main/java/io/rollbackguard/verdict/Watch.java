@@ -56,11 +56,12 @@ public record Watch(long forMillis, long intervalMillis, Set<Tier> tiers, boolea
 
   /** How many samples the watch of a window closed at {@code closedAt} takes: its grid's instants to the last. */
   public int samplesAfter(long closedAt) {
-    if (!on()) {
-      return 0;
-    }
-    long first = Policy.gridAtOrAfter(closedAt + 1, intervalMillis);
-    return (int) Math.max(0, (lastSampleAt(closedAt) - first) / intervalMillis + 1);
+    return on() ? samplesFrom(Policy.gridAtOrAfter(closedAt + 1, intervalMillis), closedAt) : 0;
+  }
+
+  /** How many of those are at or after {@code first}, an instant of its grid. */
+  public int samplesFrom(long first, long closedAt) {
+    return on() ? (int) Math.max(0, (lastSampleAt(closedAt) - first) / intervalMillis + 1) : 0;
   }
 
   /** The instant of the watch's last sample: the first instant of its grid at or after {@code closedAt + for}. */

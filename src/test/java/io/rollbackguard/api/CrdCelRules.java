@@ -11,6 +11,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ final class CrdCelRules {
 
   private final JsonNode root;
   private final List<Rule> rules = new ArrayList<>();
+  /** Each schema node's rules, compiled once. */
+  private final Map<JsonNode, List<Rule>> bySchema = new IdentityHashMap<>();
 
   private CrdCelRules(JsonNode root) {
     this.root = root;
@@ -65,8 +68,10 @@ final class CrdCelRules {
       String expression = v.path("rule").asText();
       try {
         CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
-        rules.add(new Rule(path.isEmpty() ? "(root)" : path, expression, v.path("message").asText(),
-            RUNTIME.createProgram(ast)));
+        Rule rule = new Rule(path.isEmpty() ? "(root)" : path, expression, v.path("message").asText(),
+            RUNTIME.createProgram(ast));
+        rules.add(rule);
+        bySchema.computeIfAbsent(schema, k -> new ArrayList<>()).add(rule);
       } catch (CelValidationException | CelEvaluationException e) {
         throw new IllegalArgumentException((path.isEmpty() ? "(root)" : path) + ": rule does not compile: "
             + expression + ": " + e.getMessage(), e);
@@ -88,10 +93,10 @@ final class CrdCelRules {
     if (value == null || value.isNull() || value.isMissingNode()) {
       return;
     }
-    if (schema.has("x-kubernetes-validations")) {
+    List<Rule> here = bySchema.getOrDefault(schema, List.of());
+    if (!here.isEmpty()) {
       Object self = celValue(value, schema);
-      for (JsonNode v : schema.path("x-kubernetes-validations")) {
-        Rule rule = find(v.path("rule").asText(), v.path("message").asText());
+      for (Rule rule : here) {
         Object result;
         try {
           result = rule.program().eval(Map.of("self", self));
@@ -121,11 +126,6 @@ final class CrdCelRules {
         evaluate(path + "[" + i + "]", value.get(i), schema.path("items"), out);
       }
     }
-  }
-
-  private Rule find(String expression, String message) {
-    return rules.stream().filter(r -> r.expression().equals(expression) && r.message().equals(message)).findFirst()
-        .orElseThrow();
   }
 
   /** The value as CEL sees it: objects as maps, arrays as lists, numbers by the schema's type. */

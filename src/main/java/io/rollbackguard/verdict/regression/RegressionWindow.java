@@ -32,7 +32,7 @@ public final class RegressionWindow {
    * @param stride {@link SampleSpacing#stride}, for the window and the baseline alike
    * @param plannedSamples how many samples the window counts in all (⌊(window − initialDelay) ÷ interval⌋ + 1 for
    *     a rollout on the grid; recomputed after an edit)
-   * @param laterLooks the looks planned after the window, the watch's ({@link #watchLooks}); 0 without a watch
+   * @param laterLooks the looks planned after the window, the watch's; 0 without a watch
    */
   public static Step step(RegressionCriterion criterion, double[] window, double[] baseline, int stride,
       int plannedSamples, int laterLooks, FalseAlarmBudget budget) {
@@ -40,7 +40,7 @@ public final class RegressionWindow {
     if (index < 0 || !SampleSpacing.isUsed(index, stride)) {
       return new Step(null, budget);
     }
-    int usedSlots = (plannedSamples + stride - 1) / stride;
+    int usedSlots = (int) SampleSpacing.usedCount(plannedSamples, stride);
     return look(criterion, SampleSpacing.used(window, stride), SampleSpacing.used(baseline, stride),
         Double.isFinite(window[index]), usedSlots - index / stride + laterLooks, budget);
   }
@@ -67,17 +67,9 @@ public final class RegressionWindow {
   }
 
   /**
-   * The looks of a watch (DESIGN §1b) that keeps the criterion: its used samples, every {@code watchStride}-th of
-   * {@code watchSamples}. Each compares the latest samples (a window's worth, {@link #watchedSamples}) with the same
-   * baseline, so that a regression that shows late is not diluted by the window's healthy samples.
-   */
-  public static int watchLooks(int watchSamples, int watchStride) {
-    return watchSamples <= 0 ? 0 : (watchSamples + watchStride - 1) / watchStride;
-  }
-
-  /**
-   * How many of the latest used samples a watch look compares: as many as the window uses
-   * ({@code windowUsedSlots}), at least {@code minSamples} and at most {@link #MAX_KEPT_SAMPLES}.
+   * How many of the latest used samples a watch look (DESIGN §1b) compares with the baseline: as many as the window
+   * uses ({@code windowUsedSlots}), at least {@code minSamples} and at most {@link #MAX_KEPT_SAMPLES}, so that a
+   * regression that shows late is not diluted by the window's healthy samples.
    */
   public static int watchedSamples(RegressionCriterion criterion, int windowUsedSlots) {
     return Math.max(criterion.minSamples(), Math.min(MAX_KEPT_SAMPLES, windowUsedSlots));

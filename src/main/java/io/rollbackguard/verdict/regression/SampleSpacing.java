@@ -44,12 +44,17 @@ public final class SampleSpacing {
     return Arrays.copyOf(out, k);
   }
 
+  /** How many of {@code samples} counted samples the test uses: every stride-th from the first, ⌈samples ÷ stride⌉. */
+  public static long usedCount(long samples, int stride) {
+    return samples <= 0 ? 0 : (samples + stride - 1) / stride;
+  }
+
   /**
    * How many looks a window can have: the used samples among its {@code countedSamples}, from the
    * {@code minSamples}-th on (fewer: no look, the criterion is inconclusive). At least 1.
    */
   public static int plannedLooks(int countedSamples, int stride, int minSamples) {
-    int used = (countedSamples + stride - 1) / stride;
+    int used = (int) usedCount(countedSamples, stride);
     return Math.max(1, used - minSamples + 1);
   }
 }

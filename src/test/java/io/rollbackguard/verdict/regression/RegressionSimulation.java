@@ -72,7 +72,7 @@ final class RegressionSimulation {
   private static int firstBreach(RegressionCriterion criterion, Scenario scenario, double[] current,
       double[] baseline, int plannedSamples, double[] watched) {
     FalseAlarmBudget budget = FalseAlarmBudget.start(criterion);
-    int watchLooks = RegressionWindow.watchLooks(watched.length, 1);
+    int watchLooks = (int) SampleSpacing.usedCount(watched.length, 1);
     for (int taken = 1; taken <= current.length; taken++) {
       double[] window = Arrays.copyOf(current, taken);
       if (scenario.naiveLevel() > 0) {

@@ -54,10 +54,11 @@ class RegressionWindowTest {
     assertThat(missed.budget().spent()).isEqualTo(0.015);
   }
 
+  // A watch's looks are its used samples, as a window's are.
   @ParameterizedTest(name = "{0} watch samples at stride {1}: {2} looks")
   @CsvSource({"0, 1, 0", "30, 1, 30", "30, 2, 15", "31, 2, 16", "1, 4, 1"})
   void watchLooks(int samples, int stride, int looks) {
-    assertThat(RegressionWindow.watchLooks(samples, stride)).isEqualTo(looks);
+    assertThat(SampleSpacing.usedCount(samples, stride)).isEqualTo(looks);
   }
 
   // A watch look compares a window's worth of the latest samples: 31, never fewer than minSamples nor more than 64.
