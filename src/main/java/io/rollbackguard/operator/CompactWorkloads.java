@@ -186,7 +186,7 @@ final class CompactWorkloads {
     }
   }
 
-  private static String intern(String s) {
+  static String intern(String s) {
     return s == null ? null : s.intern();
   }
 

@@ -1,17 +1,24 @@
 package io.rollbackguard.operator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import java.util.Objects;
 
 /**
- * Whether a verdict's decision changed between two statuses: its phase, action, tier, deadline, findings, breach
- * state, timeline or tracking. Counters and latest values alone do not count (DESIGN §5: writes proportional to
- * decisions).
+ * How a verdict's status changed between two evaluations: at all, and in its decision (its phase, action, tier,
+ * deadline, findings, breach state, timeline or tracking). Counters and latest values alone are no decision (DESIGN
+ * §5: writes proportional to decisions). Each status is turned into a tree once, for both questions: that
+ * serialization is the costliest part of a reconcile that takes a sample.
  */
-final class DecisionKey {
-  private DecisionKey() {}
+record DecisionKey(boolean statusChanged, boolean decisionChanged) {
 
-  static boolean changed(RolloutVerdictStatus before, RolloutVerdictStatus after) {
-    return !Objects.equals(StatusCopies.decision(before), StatusCopies.decision(after));
+  static DecisionKey between(RolloutVerdictStatus before, RolloutVerdictStatus after) {
+    JsonNode b = before == null ? null : StatusCopies.tree(before);
+    JsonNode a = after == null ? null : StatusCopies.tree(after);
+    if (Objects.equals(b, a)) {
+      return new DecisionKey(false, false);
+    }
+    return new DecisionKey(true, b == null || a == null
+        || !StatusCopies.decision(b).equals(StatusCopies.decision(a)));
   }
 }

@@ -124,17 +124,28 @@ final class MetricSampler implements AutoCloseable {
 
   /** The target is in a window and next needs {@code target.nextInstant()}. */
   void track(String policyKey, Target target) {
-    PolicySampling p = policies.computeIfAbsent(policyKey, PolicySampling::new);
-    Readings r = p.targets.computeIfAbsent(target.name(), n -> new Readings());
-    Target before = r.target;
-    if (before != null && (!before.revision().equals(target.revision())
-        || before.rolloutStartedAt() != target.rolloutStartedAt())) {
-      r.byInstant.clear();
-      r.attemptedThrough = Long.MIN_VALUE;
-      r.baselines = new RolloutBaselines.Kept();
+    PolicySampling p;
+    while (true) {
+      p = policies.computeIfAbsent(policyKey, PolicySampling::new);
+      synchronized (p) {
+        // An untrack may have found the policy's targets empty and dropped it since it was looked up: a target
+        // added to a dropped one would be sampled by a second, orphaned fire at the same instant.
+        if (policies.get(policyKey) != p) {
+          continue;
+        }
+        Readings r = p.targets.computeIfAbsent(target.name(), n -> new Readings());
+        Target before = r.target;
+        if (before != null && (!before.revision().equals(target.revision())
+            || before.rolloutStartedAt() != target.rolloutStartedAt())) {
+          r.byInstant.clear();
+          r.attemptedThrough = Long.MIN_VALUE;
+          r.baselines = new RolloutBaselines.Kept();
+        }
+        r.target = target;
+        r.byInstant.headMap(target.nextInstant()).clear();
+        break;
+      }
     }
-    r.target = target;
-    r.byInstant.headMap(target.nextInstant()).clear();
     schedule(p);
   }
 

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -92,7 +91,6 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
   @Override
   public List<EventSource<?, RollbackPolicy>> prepareEventSources(EventSourceContext<RollbackPolicy> context) {
     IndexerResourceCache<RollbackPolicy> policies = context.getPrimaryCache();
-    var serialization = context.getClient().getKubernetesSerialization();
     // Which Deployments exist and what their labels are is all this reconciler reads of them; and only a new, a
     // re-labelled or a deleted Deployment changes what a policy selects (status updates are the verdicts' business).
     WorkloadEvents<RollbackPolicy> selected = new WorkloadEvents<RollbackPolicy>("selected-deployments", workloads)
@@ -101,14 +99,11 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
             .map(ResourceID::fromResource).collect(Collectors.toSet()),
             (before, now) -> !java.util.Objects.equals(now.getMetadata().getLabels(),
                 before.getMetadata().getLabels()));
-    // The summary reads only this much of each verdict.
+    // The summary reads only this much of each verdict, kept without a copy (VerdictSummaryRecord).
     verdicts = new InformerEventSource<>(InformerEventSourceConfiguration.from(RolloutVerdict.class,
             RollbackPolicy.class)
         .withName("verdicts")
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, RolloutVerdict.class,
-            serialization, "metadata.labels", "metadata.annotations", "metadata.ownerReferences", "spec",
-            "status.revision", "status.phase", "status.action", "status.tier", "status.reason", "status.decideBy",
-            "status.observeUntil", "status.guarded", "status.procedure", "status.evaluation.observed", "status.evaluation.closedAs"))
+        .withItemStore(new CompactStore<>(VerdictSummaryRecord::of, VerdictSummaryRecord::restore))
         .withSecondaryToPrimaryMapper(v -> {
           Set<ResourceID> ids = new java.util.HashSet<>();
           ids.add(new ResourceID(VerdictReconciler.policyOf(v), v.getMetadata().getNamespace()));

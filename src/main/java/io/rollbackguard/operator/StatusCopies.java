@@ -19,16 +19,23 @@ final class StatusCopies {
 
   private StatusCopies() {}
 
+  static JsonNode tree(Object status) {
+    return JSON.valueToTree(status);
+  }
+
   static RolloutVerdictStatus copy(RolloutVerdictStatus s) {
     return JSON.convertValue(JSON.valueToTree(s), RolloutVerdictStatus.class);
   }
 
-  /** The status with its counters and latest values taken out: what must be written at once when it changes. */
-  static JsonNode decision(RolloutVerdictStatus s) {
-    if (s == null) {
-      return null;
+  /**
+   * A status's tree ({@link #tree}) with its counters and latest values taken out: what must be written at once when
+   * it changes. The tree given is left as it is.
+   */
+  static JsonNode decision(JsonNode whole) {
+    if (!(whole instanceof ObjectNode)) {
+      return whole;
     }
-    ObjectNode tree = JSON.valueToTree(s);
+    ObjectNode tree = (ObjectNode) whole.deepCopy();
     tree.remove("samples");
     if (tree.get("evaluation") instanceof ObjectNode evaluation) {
       EVALUATION_COUNTERS.forEach(evaluation::remove);

@@ -89,9 +89,14 @@ public final class StatusRecorder<R extends CustomResource<?, S>, S> {
    * @return whether the status was written
    */
   public boolean record(R read, S status, boolean decisionChanged, long minIntervalMillis, long now) {
-    if (same(latest(read), status)) {
-      return false;
-    }
+    return !same(latest(read), status) && recordChanged(read, status, decisionChanged, minIntervalMillis, now);
+  }
+
+  /**
+   * {@link #record(CustomResource, Object, boolean, long, long)} of a status the caller found to differ from
+   * {@link #latest} of {@code read} already.
+   */
+  boolean recordChanged(R read, S status, boolean decisionChanged, long minIntervalMillis, long now) {
     String key = key(read);
     Known<S> before = known.get(key);
     if (!decisionChanged && before != null && now - before.writtenAt() < minIntervalMillis) {

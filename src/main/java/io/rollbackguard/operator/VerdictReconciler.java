@@ -207,9 +207,13 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
         : workloads.podsOf(namespace, current).stream().map(PodState::of).toList();
     MetricSource metrics = p.metricsConfigured() ? (s, at) -> sampler.sampling(policyKey, name, p, s, at) : null;
     TargetEvaluator.Result r = evaluator.evaluate(compiled, snapshot, podStates, metrics, recorded, now);
-    boolean decisionChanged = DecisionKey.changed(recorded, r.status());
-    boolean written = statusRecorder.record(verdict, r.status(), decisionChanged,
-        Math.max(p.intervalMillis(), counterWriteMillis), now);
+    DecisionKey change = DecisionKey.between(recorded, r.status());
+    long counterMillis = Math.max(p.intervalMillis(), counterWriteMillis);
+    // After a takeover the verdict read is a newer object, whose status the recorder compares afresh.
+    boolean written = statusRecorder.latest(verdict) == recorded
+        ? change.statusChanged() && statusRecorder.recordChanged(verdict, r.status(), change.decisionChanged(),
+            counterMillis, now)
+        : statusRecorder.record(verdict, r.status(), change.decisionChanged(), counterMillis, now);
     EvaluationState state = r.state();
     // Counted once the decision is recorded (written or held), before its Events: a retry starts from it.
     operatorMetrics.recommended(namespace, policyName, r.added(), r.status().action);

@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
  * --port 0}), and what the benchmarks measure of it: CPU from /proc, heap after a full GC and the class histogram
  * from jcmd, its log. Shared by {@link FleetBenchmark} and {@link SoakBenchmark}.
  */
-final class OperatorProcess {
+public final class OperatorProcess {
   static final long CLOCK_TICKS = clockTicks();
 
   final Process process;
   final Path log;
   final String xmx;
+  /** The JVM options of deploy/deployment.yaml's JAVA_TOOL_OPTIONS that matter here (-Xmx stands for the rest). */
+  public static final List<String> DEPLOYED_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
   final List<String> command;
   final long startedAt;
 
@@ -51,7 +53,9 @@ final class OperatorProcess {
         """.formatted(serverUrl.replaceAll("/+$", ""), namespace));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx" + xmx));
-    // Extra JVM options for a diagnosis, e.g. -Dorg.slf4j.simpleLogger.log.io.javaoperatorsdk=debug
+    command.addAll(DEPLOYED_JVM_OPTIONS);
+    // Extra JVM options for a diagnosis, e.g. -Dorg.slf4j.simpleLogger.log.io.javaoperatorsdk=debug; they come
+    // after the deployed ones, so -XX:TieredStopAtLevel=4 measures the operator with C2 again.
     String extra = System.getenv("ROLLBACK_GUARD_BENCH_JVM_OPTS");
     if (extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));

@@ -254,7 +254,8 @@ class DeployManifestsTest {
     assertThat(lines).filteredOn(l -> l.startsWith("FROM ")).singleElement().asString()
         .startsWith("FROM eclipse-temurin:17-jre");
     assertThat(lines).contains("COPY target/rollback-guard.jar /app/rollback-guard.jar",
-        "ENTRYPOINT [\"java\", \"-XX:MaxRAMPercentage=75\", \"-jar\", \"/app/rollback-guard.jar\"]",
+        "ENTRYPOINT [\"java\", \"-XX:MaxRAMPercentage=75\", \"-XX:TieredStopAtLevel=1\", \"-jar\", "
+            + "\"/app/rollback-guard.jar\"]",
         "CMD [\"run\"]");
     assertThat(Files.readString(Path.of("pom.xml"))).contains("<finalName>rollback-guard</finalName>");
     String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow().substring(5);
@@ -297,6 +298,21 @@ class DeployManifestsTest {
         operator.path("readinessProbe").path("httpGet").path("port").asText());
     assertThat(strings(operator.path("args"))).contains("run", "--port=8080");
     assertThat(operator.path("image").asText()).contains(":").doesNotEndWith(":latest");
+  }
+
+  /** The fleet benchmark measures the operator as deployed: the JVM options it adds are the Deployment's. */
+  @Test
+  void theDeploymentRunsTheJvmOptionsTheFleetBenchmarkMeasures() {
+    String options = null;
+    for (JsonNode e : operatorContainer().path("env")) {
+      if (e.path("name").asText().equals("JAVA_TOOL_OPTIONS")) {
+        options = e.path("value").asText();
+      }
+    }
+    assertThat(options).isNotNull();
+    assertThat(List.of(options.trim().split("\\s+")))
+        .containsAll(io.rollbackguard.bench.OperatorProcess.DEPLOYED_JVM_OPTIONS)
+        .contains("-XX:TieredStopAtLevel=1");
   }
 
   @Test

@@ -16,6 +16,7 @@ class TargetEvaluatorTest {
   final TargetEvaluator evaluator = new TargetEvaluator();
   final CompiledPolicy policy = TestingPolicies.compile("  observation: {window: 2m, interval: 30s}\n", false);
   static final long T0 = 1_800_000_000_000L;
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   /** A ReplicaSet made a day before T0: a complete rollout of it, first seen, is adopted (older than the window). */
   static final Long LONG_AGO = T0 - 86_400_000L;
 
@@ -90,5 +91,37 @@ class TargetEvaluatorTest {
     assertThat(back.lastIncident.resolvedAt).isEqualTo(Times.format(T0 + 100_000));
     assertThat(back.lastIncident.findings).extracting(f -> f.signal).contains("crashLooping");
     assertThat(back.lastIncident.procedure.mentions("--to-revision=6")).isTrue();
+  }
+
+  /**
+   * The operator hands reconcilers the informer's cached verdict, not a copy (RollbackGuardOperator's cloner): the
+   * status an evaluation starts from must come out of it unchanged, through a rollout, a crash loop, a rollback
+   * recommended and the undo that ends it.
+   */
+  @Test
+  void anEvaluationNeverChangesTheStatusItStartsFrom() {
+    RolloutSnapshot bad = new RolloutSnapshot("shop", "checkout", Map.of("app", "checkout"), Map.of(), 7L, "h7",
+        Map.of("app", "registry/checkout:v7"), 3, 1, false, false, Map.of(
+            "h6", new RolloutSnapshot.HistoryEntry(6, Map.of("app", "registry/checkout:v6")),
+            "h7", new RolloutSnapshot.HistoryEntry(7, Map.of("app", "registry/checkout:v7"))), T0 + 1_000);
+    RolloutSnapshot undone = new RolloutSnapshot("shop", "checkout", Map.of("app", "checkout"), Map.of(), 8L, "h6",
+        Map.of("app", "registry/checkout:v6"), 3, 3, true, false, Map.of(
+            "h6", new RolloutSnapshot.HistoryEntry(8, Map.of("app", "registry/checkout:v6")),
+            "h7", new RolloutSnapshot.HistoryEntry(7, Map.of("app", "registry/checkout:v7"))), null);
+    List<io.rollbackguard.signals.PodState> looping = List.of(new io.rollbackguard.signals.PodState("p", true, 5));
+    RolloutVerdictStatus s = evaluator.evaluate(policy, snapshot(6, true, LONG_AGO, Map.of()), List.of(), null,
+        null, T0).status();
+    List<Long> times = List.of(T0 + 1_000, T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 100_000);
+    int rollbacks = 0;
+    for (long t : times) {
+      String before = JSON.valueToTree(s).toString();
+      RolloutVerdictStatus next = evaluator.evaluate(policy, t < T0 + 100_000 ? bad : undone,
+          t < T0 + 100_000 ? looping : List.of(), null, s, t).status();
+      assertThat(JSON.valueToTree(s).toString()).as("the status at %d", t).isEqualTo(before);
+      rollbacks += next.action != null && next.action.isRollback() ? 1 : 0;
+      s = next;
+    }
+    assertThat(rollbacks).as("the sequence reaches a rollback, so the latch's paths ran").isPositive();
+    assertThat(s.lastIncident.resolution).isEqualTo(io.rollbackguard.api.status.LastIncident.Resolution.RolledBack);
   }
 }
