@@ -223,6 +223,12 @@ final class MetricSampler implements AutoCloseable {
     return baselines.requests();
   }
 
+  /** Whether the policy's sampling (the one a fire would read) tracks the target (for tests). */
+  boolean tracks(String policyKey, String name) {
+    PolicySampling p = policies.get(policyKey);
+    return p != null && p.targets.containsKey(name);
+  }
+
   int trackedTargets() {
     return policies.values().stream().mapToInt(p -> p.targets.size()).sum();
   }
