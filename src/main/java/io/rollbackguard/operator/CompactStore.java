@@ -47,6 +47,11 @@ final class CompactStore<T extends HasMetadata, C> implements ItemStore<T> {
     return items.values().stream().map(restore);
   }
 
+  /** The records themselves, for a reader that needs less than a restored object. */
+  Stream<C> records() {
+    return items.values().stream();
+  }
+
   @Override
   public int size() {
     return items.size();

@@ -88,6 +88,15 @@ final class CompactWorkloads {
           status == null ? null : status.getObservedGeneration(), conditions);
     }
 
+    /** The Deployment's name, uid and labels alone: what choosing its guardian and creating its verdict read. */
+    Deployment head() {
+      Deployment d = new Deployment();
+      ObjectMeta m = meta.restore();
+      m.setLabels(map(labels));
+      d.setMetadata(m);
+      return d;
+    }
+
     Deployment restore() {
       Deployment d = new Deployment();
       ObjectMeta m = meta.restore();

@@ -258,6 +258,7 @@ final class PolicyStatusAssembler {
           "no Prometheus configured: deciding on Kubernetes signals alone", c.generation(), c.now());
     }
     StringJoiner missing = new StringJoiner("; ");
+    java.util.SortedSet<String> signals = new java.util.TreeSet<>(c.usedMetricSignals());
     int sampled = 0;
     int lacking = 0;
     for (RolloutVerdict v : verdicts) {
@@ -268,7 +269,7 @@ final class PolicyStatusAssembler {
       }
       sampled++;
       StringJoiner mine = new StringJoiner(", ");
-      for (String signal : new java.util.TreeSet<>(c.usedMetricSignals())) {
+      for (String signal : signals) {
         EvaluationState.Observed o = e.observed.get(signal);
         if (o != null && !o.conclusive()) {
           mine.add(signal + ": " + o.reason());

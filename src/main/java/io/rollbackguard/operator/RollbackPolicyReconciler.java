@@ -166,7 +166,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     }
     List<RollbackPolicy> neighbours = context.getPrimaryCache().list(namespace).toList();
     List<RollbackPolicyStatus.Conflict> conflicts = new ArrayList<>();
-    List<Deployment> selected = workloads.deployments(namespace)
+    List<Deployment> selected = workloads.deploymentHeads(namespace)
         .filter(d -> Guardianship.selects(policy, d.getMetadata().getLabels())).toList();
     for (Deployment d : selected) {
       RollbackPolicy guardian = Guardianship.guardian(d, neighbours.stream()).orElse(policy);

@@ -122,7 +122,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
           Set<ResourceID> ids = new HashSet<>();
           verdicts.byIndex(BY_POLICY, nsKey(ns, p.getMetadata().getName()))
               .forEach(v -> ids.add(ResourceID.fromResource(v)));
-          workloads.deployments(ns).filter(d -> Guardianship.selects(p, d.getMetadata().getLabels()))
+          workloads.deploymentHeads(ns).filter(d -> Guardianship.selects(p, d.getMetadata().getLabels()))
               .forEach(d -> ids.add(ResourceID.fromResource(d)));
           return ids;
         })

@@ -41,9 +41,9 @@ final class WorkloadCache {
   static final String BY_OWNER = "byOwner";
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadCache.class);
 
-  private final Kind<Deployment> deployments;
-  private final Kind<ReplicaSet> replicaSets;
-  private final Kind<Pod> pods;
+  private final Kind<Deployment, CompactWorkloads.DeploymentRecord> deployments;
+  private final Kind<ReplicaSet, CompactWorkloads.ReplicaSetRecord> replicaSets;
+  private final Kind<Pod, CompactWorkloads.PodRecord> pods;
   private final Duration syncTimeout;
   private int users;
 
@@ -76,8 +76,14 @@ final class WorkloadCache {
     return deployments.get(namespace, name);
   }
 
-  Stream<Deployment> deployments(String namespace) {
-    return deployments.inNamespace(namespace);
+  /**
+   * The namespace's Deployments with their metadata alone (name, uid, labels; {@link
+   * CompactWorkloads.DeploymentRecord#head}): a policy's summary walks all of them, and restoring each spec and status
+   * was most of its cost at 10,000.
+   */
+  Stream<Deployment> deploymentHeads(String namespace) {
+    return deployments.records(namespace).filter(r -> namespace.equals(r.meta().namespace()))
+        .map(CompactWorkloads.DeploymentRecord::head);
   }
 
   Optional<ReplicaSet> replicaSet(String namespace, String name) {
@@ -158,21 +164,27 @@ final class WorkloadCache {
   }
 
   /** One kind's informers: one over all namespaces, or one per watched namespace. */
-  private static final class Kind<T extends HasMetadata> {
+  private static final class Kind<T extends HasMetadata, C> {
     private static final String ALL = "";
     private final String what;
     private final Map<String, SharedIndexInformer<T>> byNamespace = new LinkedHashMap<>();
+    private final Map<String, CompactStore<T, C>> stores = new LinkedHashMap<>();
 
     Kind(String what, Set<String> namespaces, Function<String, Informable<T>> source,
-        Supplier<CompactStore<T, ?>> stores, Map<String, Function<T, List<String>>> indexers) {
+        Supplier<CompactStore<T, C>> newStore, Map<String, Function<T, List<String>>> indexers) {
       this.what = what;
-      if (namespaces.isEmpty()) {
-        byNamespace.put(ALL, informer(source.apply(null), stores.get(), indexers));
-      } else {
-        for (String ns : namespaces) {
-          byNamespace.put(ns, informer(source.apply(ns), stores.get(), indexers));
-        }
+      for (String ns : namespaces.isEmpty() ? Set.of(ALL) : namespaces) {
+        CompactStore<T, C> store = newStore.get();
+        stores.put(ns, store);
+        byNamespace.put(ns, informer(source.apply(ns.equals(ALL) ? null : ns), store, indexers));
       }
+    }
+
+    /** The records of the informer that covers {@code namespace} (over all namespaces: every namespace's). */
+    Stream<C> records(String namespace) {
+      CompactStore<T, C> all = stores.get(ALL);
+      CompactStore<T, C> store = all != null ? all : stores.get(namespace);
+      return store == null ? Stream.empty() : store.records();
     }
 
     private static <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source,
@@ -195,10 +207,6 @@ final class WorkloadCache {
       SharedIndexInformer<T> informer = informerFor(namespace);
       return informer == null ? Optional.empty()
           : Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
-    }
-
-    Stream<T> inNamespace(String namespace) {
-      return byIndex(namespace, Cache.NAMESPACE_INDEX, namespace).stream();
     }
 
     List<T> byIndex(String namespace, String index, String key) {

@@ -75,6 +75,19 @@ class CompactWorkloadsTest {
         .build();
   }
 
+  /** What selecting a Deployment reads, from the head alone: name, namespace, uid and labels, nothing else. */
+  @Test
+  void aDeploymentsHeadHasItsIdentityAndLabels() {
+    Deployment d = deployment();
+    Deployment head = CompactWorkloads.DeploymentRecord.of(d).head();
+    assertThat(head.getMetadata().getName()).isEqualTo("checkout");
+    assertThat(head.getMetadata().getNamespace()).isEqualTo("shop");
+    assertThat(head.getMetadata().getUid()).isEqualTo("d-uid");
+    assertThat(head.getMetadata().getLabels()).isEqualTo(d.getMetadata().getLabels());
+    assertThat(head.getSpec()).isNull();
+    assertThat(RolloutReader.ownedBy(replicaSet("abc", "6", false), head)).isTrue();
+  }
+
   @Test
   void aRolloutReadsTheSameFromTheCacheAsFromTheApiServer() {
     Deployment d = deployment();
