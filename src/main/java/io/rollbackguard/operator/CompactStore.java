@@ -47,9 +47,9 @@ final class CompactStore<T extends HasMetadata, C> implements ItemStore<T> {
     return items.values().stream().map(restore);
   }
 
-  /** The records themselves, for a reader that needs less than a restored object. */
-  Stream<C> records() {
-    return items.values().stream();
+  /** The record itself, for a reader that needs less than a restored object; null when there is none. */
+  C record(String key) {
+    return items.get(key);
   }
 
   @Override

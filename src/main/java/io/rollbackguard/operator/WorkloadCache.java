@@ -82,8 +82,7 @@ final class WorkloadCache {
    * was most of its cost at 10,000.
    */
   Stream<Deployment> deploymentHeads(String namespace) {
-    return deployments.records(namespace).filter(r -> namespace.equals(r.meta().namespace()))
-        .map(CompactWorkloads.DeploymentRecord::head);
+    return deployments.records(namespace).map(CompactWorkloads.DeploymentRecord::head);
   }
 
   Optional<ReplicaSet> replicaSet(String namespace, String name) {
@@ -180,11 +179,18 @@ final class WorkloadCache {
       }
     }
 
-    /** The records of the informer that covers {@code namespace} (over all namespaces: every namespace's). */
+    /**
+     * The namespace's records, found by the namespace index (as {@link #byIndex} finds objects): with one informer
+     * over all namespaces, a policy reads its own namespace's Deployments, not the cluster's.
+     */
     Stream<C> records(String namespace) {
-      CompactStore<T, C> all = stores.get(ALL);
-      CompactStore<T, C> store = all != null ? all : stores.get(namespace);
-      return store == null ? Stream.empty() : store.records();
+      CompactStore<T, C> store = stores.get(stores.containsKey(ALL) ? ALL : namespace);
+      SharedIndexInformer<T> informer = informerFor(namespace);
+      if (store == null || informer == null) {
+        return Stream.empty();
+      }
+      return informer.getIndexer().indexKeys(Cache.NAMESPACE_INDEX, namespace).stream().map(store::record)
+          .filter(java.util.Objects::nonNull);
     }
 
     private static <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> source,
