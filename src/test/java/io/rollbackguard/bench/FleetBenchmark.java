@@ -189,7 +189,7 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     // 2. the operator, as its own process
     int requestsBefore = k8s.requests().size();
     operator = OperatorProcess.start(jar, operatorXmx, k8s.url(), NS, log);
-    Map<String, Long> threads0 = new TreeMap<>();
+    OperatorProcess.ThreadTicks threads0 = OperatorProcess.ThreadTicks.NONE;
     say("operator pid " + operator.pid() + ": " + String.join(" ", operator.command) + " (log " + log + ")");
     operator.awaitWatching(120);
     double startWall = (System.currentTimeMillis() - operator.startedAt) / 1000.0;
@@ -208,9 +208,9 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     }, 1000);
     double allWall = (System.currentTimeMillis() - operator.startedAt) / 1000.0;
     double allCpu = operator.cpuSeconds();
-    Map<String, Long> threadsAll = operator.threadTicks();
+    OperatorProcess.ThreadTicks threadsAll = operator.threadTicks();
     notes.add("Operator CPU by thread until every verdict was written (# folds numbers): "
-        + OperatorProcess.topThreads(threads0, threadsAll) + ".");
+        + OperatorProcess.topThreads(threads0, threadsAll, allCpu) + ".");
     List<EmbeddedKubernetes.Request> opRequests = k8s.requests().subList(requestsBefore, k8s.requests().size())
         .stream().filter(EmbeddedKubernetes.Request::fromOperator).toList();
     Map<String, Long> byMethod = new TreeMap<>();
@@ -224,17 +224,26 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
         + " the benchmark watched the verdicts (%,d watch events so far).", opRequests.size(), byMethod,
         watchEvents.get()));
 
-    // 3b. idle
+    // 3b. idle: once the policy's summary counts every verdict (it is coalesced, to once per 10 s at 10,000, and
+    // would otherwise be assembled in the idle window), and 10 s more
+    await("the policy summary to count every verdict", 120, () -> {
+      RollbackPolicy p = client.resources(RollbackPolicy.class).inNamespace(NS).withName(POLICY).get();
+      return p.getStatus() != null && p.getStatus().phases != null
+          && p.getStatus().phases.values().stream().mapToInt(Integer::intValue).sum() >= n;
+    }, 1000);
+    double summaryWall = (System.currentTimeMillis() - operator.startedAt) / 1000.0;
+    notes.add(String.format(Locale.ROOT, "The policy summary counted every verdict %.1f s after process start.",
+        summaryWall));
     say("settling 10 s, then " + idleSeconds + " s idle");
     Thread.sleep(10_000);
     double idleCpu0 = operator.cpuSeconds();
-    Map<String, Long> idleThreads0 = operator.threadTicks();
+    OperatorProcess.ThreadTicks idleThreads0 = operator.threadTicks();
     long idleFrom = System.currentTimeMillis();
     int idleK8s0 = operatorRequests();
     Thread.sleep(idleSeconds * 1000);
     double idleCpu = operator.cpuSeconds() - idleCpu0;
     notes.add("Operator CPU by thread while idle: "
-        + OperatorProcess.topThreads(idleThreads0, operator.threadTicks()) + ".");
+        + OperatorProcess.topThreads(idleThreads0, operator.threadTicks(), idleCpu) + ".");
     long idleTo = System.currentTimeMillis();
     int idleK8s = operatorRequests() - idleK8s0;
     double mcores = idleCpu / idleSeconds * 1000;
@@ -314,7 +323,7 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
 
     say("wave: " + rollingNames.size() + " Deployments roll out, " + badNames.size() + " of them bad");
     double cpu0 = operator.cpuSeconds();
-    Map<String, Long> threads0 = operator.threadTicks();
+    OperatorProcess.ThreadTicks threads0 = operator.threadTicks();
     long waveFrom = System.currentTimeMillis();
     int k8s0 = operatorRequests();
     int prom0 = prometheus.total.get();
@@ -357,7 +366,7 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     long waveTo = System.currentTimeMillis();
     double waveCpu = operator.cpuSeconds() - cpu0;
     notes.add("Operator CPU by thread during the wave: "
-        + OperatorProcess.topThreads(threads0, operator.threadTicks()) + ".");
+        + OperatorProcess.topThreads(threads0, operator.threadTicks(), waveCpu) + ".");
     int waveK8s = operatorRequests() - k8s0;
     int waveProm = prometheus.total.get() - prom0;
 

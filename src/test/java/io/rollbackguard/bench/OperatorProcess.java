@@ -97,33 +97,52 @@ public final class OperatorProcess {
   }
 
   /** CPU ticks per thread name of the operator process (digits folded, so pools add up). */
-  Map<String, Long> threadTicks() {
-    Map<String, Long> out = new TreeMap<>();
+  /** One reading of every live thread's CPU, by thread id: JOSDK renames its reconciler threads while they run. */
+  record ThreadTicks(Map<Long, Long> ticks, Map<Long, String> names) {
+    static final ThreadTicks NONE = new ThreadTicks(Map.of(), Map.of());
+  }
+
+  ThreadTicks threadTicks() {
+    Map<Long, Long> ticks = new HashMap<>();
+    Map<Long, String> names = new HashMap<>();
     try (var tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
       for (Path t : (Iterable<Path>) tasks::iterator) {
         try {
           String stat = Files.readString(t.resolve("stat"));
+          long tid = Long.parseLong(t.getFileName().toString());
           String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          out.merge(comm, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+          ticks.put(tid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+          names.put(tid, comm);
         } catch (IOException | RuntimeException e) {
           // the thread ended
         }
       }
     } catch (IOException e) {
-      return out;
+      return new ThreadTicks(ticks, names);
     }
-    return out;
+    return new ThreadTicks(ticks, names);
   }
 
-  /** The threads that used the most CPU between two {@link #threadTicks} readings. */
-  static String topThreads(Map<String, Long> before, Map<String, Long> after) {
+  /**
+   * The threads that used the most CPU between two {@link #threadTicks} readings, by name (numbers folded), and the
+   * CPU of threads that ended in between: {@code processCpuSeconds} (the process's CPU over the same span) minus what
+   * the live threads used.
+   */
+  static String topThreads(ThreadTicks before, ThreadTicks after, double processCpuSeconds) {
     Map<String, Long> delta = new HashMap<>();
-    after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
-    return delta.entrySet().stream().filter(e -> e.getValue() > 0)
+    long live = 0;
+    for (var e : after.ticks().entrySet()) {
+      long d = e.getValue() - before.ticks().getOrDefault(e.getKey(), 0L);
+      live += d;
+      delta.merge(after.names().get(e.getKey()), d, Long::sum);
+    }
+    String top = delta.entrySet().stream().filter(e -> e.getValue() > 0)
         .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
         .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue() / (double) CLOCK_TICKS))
         .reduce((a, b) -> a + ", " + b).orElse("none");
+    double ended = processCpuSeconds - live / (double) CLOCK_TICKS;
+    return top + String.format(Locale.ROOT, "; threads that ended meanwhile %.1f s", Math.max(0, ended));
   }
 
   static long clockTicks() {

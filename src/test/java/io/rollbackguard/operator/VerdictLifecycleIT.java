@@ -121,6 +121,41 @@ class VerdictLifecycleIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> h.verdict("checkout") == null);
   }
 
+  /** How many reconciles the verdict controller ran, from JOSDK's timer in the operator's metrics. */
+  private double verdictReconciles() {
+    String series = "operator_sdk_controllers_execution_reconcile_seconds_count{controller=\""
+        + VerdictReconciler.NAME + "\"";
+    return h.operator.registry().scrape().lines().filter(l -> l.startsWith(series))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .reduce(Double::sum).orElseThrow(() -> new AssertionError("no series " + series + " in the metrics"));
+  }
+
+  @Test
+  void aPolicyStatusWriteReEvaluatesNoVerdictAndASpecEditReEvaluatesThem() {
+    h.createPolicy("checkout", "checkout", FAST);
+    h.cluster.deploy(NS, "checkout", Map.of("app", "checkout"), 1, Map.of("app", "registry/checkout:v1"));
+    awaitVerdict(v -> v.getStatus().phase == Phase.Stable);
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.policy("checkout").getStatus() != null
+        && Map.of("Stable", 1).equals(h.policy("checkout").getStatus().phases));
+    double before = verdictReconciles();
+    // Three status writes and a label, as the summary and a GitOps tool make them: nothing a verdict reads of its
+    // policy. Each used to re-evaluate every verdict of the policy.
+    for (int i = 0; i < 3; i++) {
+      String reason = "written by the test " + i;
+      h.client.resources(RollbackPolicy.class).inNamespace(NS).withName("checkout").editStatus(p -> {
+        p.getStatus().reason = reason;
+        return p;
+      });
+    }
+    h.editPolicy("checkout", p -> p.getMetadata().setLabels(Map.of("team", "payments")));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        .until(() -> verdictReconciles() == before);
+    // a spec edit is read by the verdicts: the suspension shows in the verdict's reason
+    h.editPolicy("checkout", p -> p.getSpec().suspend = true);
+    awaitVerdict(v -> v.getStatus().reason != null && v.getStatus().reason.contains("suspended"));
+    assertThat(verdictReconciles()).isGreaterThan(before);
+  }
+
   @Test
   void aQuietVerdictGoesWhenItsDeploymentLeavesThePolicyAndComesBackWhenItReturns() {
     h.createPolicy("checkout", "checkout", FAST);
