@@ -138,8 +138,9 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   }
 
   /**
-   * Whether a policy update changes what a verdict reads of its policy: its spec (generation), its deletion, or the
-   * creation time and name that decide which of two policies guards a Deployment. Not its status or labels.
+   * Whether a policy update changes what a verdict reads of its policy: its spec (generation), its deletion, the
+   * creation time that decides which of two policies guards a Deployment, or its uid (the same name re-created). Not
+   * its status or labels.
    */
   static boolean readsChangeOf(RollbackPolicy now, RollbackPolicy before) {
     ObjectMeta n = now.getMetadata();

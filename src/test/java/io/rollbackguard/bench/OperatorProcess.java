@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -96,12 +95,12 @@ public final class OperatorProcess {
     }
   }
 
-  /** CPU ticks per thread name of the operator process (digits folded, so pools add up). */
   /** One reading of every live thread's CPU, by thread id: JOSDK renames its reconciler threads while they run. */
   record ThreadTicks(Map<Long, Long> ticks, Map<Long, String> names) {
     static final ThreadTicks NONE = new ThreadTicks(Map.of(), Map.of());
   }
 
+  /** CPU ticks of each live thread of the operator process, with its name (digits folded, so pools add up). */
   ThreadTicks threadTicks() {
     Map<Long, Long> ticks = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
@@ -119,7 +118,7 @@ public final class OperatorProcess {
         }
       }
     } catch (IOException e) {
-      return new ThreadTicks(ticks, names);
+      // the process ended: what was read so far
     }
     return new ThreadTicks(ticks, names);
   }
