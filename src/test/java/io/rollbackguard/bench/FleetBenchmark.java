@@ -213,15 +213,14 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
         + OperatorProcess.topThreads(threads0, threadsAll, allCpu) + ".");
     List<EmbeddedKubernetes.Request> opRequests = k8s.requests().subList(requestsBefore, k8s.requests().size())
         .stream().filter(EmbeddedKubernetes.Request::fromOperator).toList();
-    Map<String, Long> byMethod = new TreeMap<>();
-    opRequests.forEach(r -> byMethod.merge(r.method(), 1L, Long::sum));
     row("operator start-up (informers synced): wall / operator CPU", String.format(Locale.ROOT, "%.1f s / %.1f s",
         startWall, startCpu), "", "");
     row("every verdict written (from process start): wall / operator CPU", String.format(Locale.ROOT,
         "%.1f s / %.1f s", allWall, allCpu), "≤ 120 s / ≤ 60 s CPU at 10,000",
         n >= 10_000 ? met(allWall <= 120 && allCpu <= 60) : "(at " + n + ")");
     notes.add(String.format(Locale.ROOT, "Until every verdict was written the operator sent the mock %,d requests %s;"
-        + " the benchmark watched the verdicts (%,d watch events so far).", opRequests.size(), byMethod,
+        + " the benchmark watched the verdicts (%,d watch events so far).", opRequests.size(),
+        operatorRequestsByKind(requestsBefore),
         watchEvents.get()));
 
     // 3b. idle: once the policy's summary counts every verdict (it is coalesced, to once per 10 s at 10,000, and
@@ -240,6 +239,7 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     OperatorProcess.ThreadTicks idleThreads0 = operator.threadTicks();
     long idleFrom = System.currentTimeMillis();
     int idleK8s0 = operatorRequests();
+    int idleAll0 = k8s.requests().size();
     Thread.sleep(idleSeconds * 1000);
     double idleCpu = operator.cpuSeconds() - idleCpu0;
     notes.add("Operator CPU by thread while idle: "
@@ -252,7 +252,8 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     List<Integer> idleInstants = prometheus.countsBetween(idleFrom, idleTo);
     row("Prometheus queries while idle", idleInstants.stream().mapToInt(Integer::intValue).sum()
         + " (" + idleInstants.size() + " instants queried)", "", "");
-    notes.add("While idle the operator sent the mock " + idleK8s + " requests.");
+    notes.add("While idle the operator sent the mock " + idleK8s + " requests: " + operatorRequestsByKind(idleAll0)
+        + ".");
 
     // 3c. heap after a full GC
     String heap = heapAfterFullGc();
@@ -326,6 +327,7 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     OperatorProcess.ThreadTicks threads0 = operator.threadTicks();
     long waveFrom = System.currentTimeMillis();
     int k8s0 = operatorRequests();
+    int waveAll0 = k8s.requests().size();
     int prom0 = prometheus.total.get();
     onVerdict = check;
     for (String name : rollingNames) {
@@ -459,8 +461,9 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
         median(lag), max(lag)), "", "");
     row("wave: operator CPU / wall", String.format(Locale.ROOT, "%.1f s / %.1f s (rollouts written in %.1f s)",
         waveCpu, (waveTo - waveFrom) / 1000.0, rolloutSeconds), "", "");
-    notes.add(String.format(Locale.ROOT, "During the wave the operator sent the mock %,d requests; the "
-        + "benchmark's watch received %,d verdict events.", waveK8s, watchEvents.get() - watchEvents0));
+    notes.add(String.format(Locale.ROOT, "During the wave the operator sent the mock %,d requests %s; the "
+        + "benchmark's watch received %,d verdict events.", waveK8s, operatorRequestsByKind(waveAll0),
+        watchEvents.get() - watchEvents0));
   }
 
   // ---- measuring the operator process
@@ -534,6 +537,33 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
 
   int operatorRequests() {
     return (int) k8s.requests().stream().filter(EmbeddedKubernetes.Request::fromOperator).count();
+  }
+
+  /** The operator's requests from the {@code from}-th on, counted by method, resource and watch or not. */
+  String operatorRequestsByKind(int from) {
+    List<EmbeddedKubernetes.Request> all = k8s.requests();
+    Map<String, Long> byKind = new TreeMap<>();
+    all.subList(Math.min(from, all.size()), all.size()).stream().filter(EmbeddedKubernetes.Request::fromOperator)
+        .forEach(r -> byKind.merge(requestKind(r), 1L, Long::sum));
+    return byKind.toString();
+  }
+
+  /** "GET pods (watch)", "PUT rolloutverdicts/status", "POST events": the path's resource, without names. */
+  static String requestKind(EmbeddedKubernetes.Request r) {
+    String path = r.path() == null ? "" : r.path();
+    int q = path.indexOf('?');
+    String query = q < 0 ? "" : path.substring(q + 1);
+    String[] parts = (q < 0 ? path : path.substring(0, q)).split("/");
+    // /api/v1/namespaces/NS/RESOURCE[/NAME[/SUB]] or /apis/GROUP/VERSION/namespaces/NS/RESOURCE[/NAME[/SUB]]
+    int ns = java.util.Arrays.asList(parts).indexOf("namespaces");
+    String resource;
+    if (ns >= 0 && parts.length > ns + 2) {
+      resource = parts[ns + 2] + (parts.length > ns + 4 ? "/" + parts[ns + 4] : "");
+    } else {
+      resource = parts.length > 0 ? parts[parts.length - 1] : path;
+    }
+    boolean watch = query.contains("watch=true");
+    return r.method() + " " + resource + (watch ? " (watch)" : "");
   }
 
   int json(Object status) {
