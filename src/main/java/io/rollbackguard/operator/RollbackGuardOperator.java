@@ -91,13 +91,14 @@ public final class RollbackGuardOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client);
     WorkloadCache workloads = new WorkloadCache(client, settings.namespaces(), Duration.ofSeconds(60));
     verdictStatus = new StatusRecorder<>(client, RolloutVerdict.class, RolloutVerdict::new);
+    VerdictFeed feed = new VerdictFeed();
     RollbackPolicyReconciler policies = new RollbackPolicyReconciler(client, clock, catalog,
         new PrometheusConnections(client, settings.prometheusUrl(), clock),
         new StatusRecorder<>(client, RollbackPolicy.class, RollbackPolicy::new), events, gauges, sampler, metrics,
-        workloads);
+        workloads, feed);
     VerdictReconciler verdicts = new VerdictReconciler(client, clock, catalog, sampler, verdictStatus, events,
         gauges, wakeups, settings.counterWriteMillis(), liveness, new RecommendationAlerts(notifier, registry),
-        metrics, workloads);
+        metrics, workloads, feed);
     java.util.function.Consumer<io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?>> scope =
         c -> {
           if (settings.namespaces().isEmpty()) {

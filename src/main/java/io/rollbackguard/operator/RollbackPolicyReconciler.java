@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -16,7 +15,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.spec.RolloutVerdictSpec;
@@ -51,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy> {
   public static final String NAME = "rollbackpolicy";
   static final long INVALID_RETRY_MILLIS = 30_000;
+  static final long VERDICTS_SYNC_WAIT_MILLIS = 1_000;
   /** Credentials are read again this often, so a rotated Secret is picked up. */
   static final long CREDENTIALS_REFRESH_MILLIS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(RollbackPolicyReconciler.class);
@@ -70,13 +69,14 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
 
   private record Assembled(long at, long gap) {}
   private final WorkloadCache workloads;
-  private InformerEventSource<RolloutVerdict, RollbackPolicy> verdicts;
+  private final VerdictFeed verdicts;
 
   RollbackPolicyReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog,
       PrometheusConnections prometheus, StatusRecorder<RollbackPolicy, RollbackPolicyStatus> statusRecorder,
       EventRecorder eventRecorder, RecommendationGauges gauges, MetricSampler sampler, OperatorMetrics metrics,
-      WorkloadCache workloads) {
+      WorkloadCache workloads, VerdictFeed verdicts) {
     this.workloads = workloads;
+    this.verdicts = verdicts;
     this.metrics = metrics;
     this.client = client;
     this.clock = clock;
@@ -99,27 +99,9 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
             .map(ResourceID::fromResource).collect(Collectors.toSet()),
             (before, now) -> !java.util.Objects.equals(now.getMetadata().getLabels(),
                 before.getMetadata().getLabels()));
-    // The summary reads only this much of each verdict, kept without a copy (VerdictSummaryRecord).
-    verdicts = new InformerEventSource<>(InformerEventSourceConfiguration.from(RolloutVerdict.class,
-            RollbackPolicy.class)
-        .withName("verdicts")
-        .withItemStore(new CompactStore<>(VerdictSummaryRecord::of, VerdictSummaryRecord::restore))
-        .withSecondaryToPrimaryMapper(v -> {
-          Set<ResourceID> ids = new java.util.HashSet<>();
-          ids.add(new ResourceID(VerdictReconciler.policyOf(v), v.getMetadata().getNamespace()));
-          String left = v.getMetadata().getAnnotations() == null ? null
-              : v.getMetadata().getAnnotations().get(RolloutVerdict.PREVIOUS_POLICY_ANNOTATION);
-          if (left != null) {
-            ids.add(new ResourceID(left, v.getMetadata().getNamespace()));
-          }
-          return ids;
-        })
-        // Nothing asks JOSDK for a policy's verdicts (the BY_POLICY index does): no second index of them is kept.
-        .withPrimaryToSecondaryMapper(p -> Set.of())
-        .build(), context);
-    verdicts.addIndexer(VerdictReconciler.BY_POLICY, v -> List.of(VerdictReconciler.nsKey(
-        v.getMetadata().getNamespace(), VerdictReconciler.policyOf(v))));
-    return List.of(selected, verdicts);
+    // The verdicts are the verdict controller's: its informer's cache, and its events relayed (one watch, not two).
+    verdicts.policiesFrom(policies);
+    return List.of(selected, verdicts.policySide());
   }
 
   @Override
@@ -135,6 +117,10 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     // events costs a map lookup each. A new generation is summed up at once.
     boolean newGeneration = recorded == null || recorded.observedGeneration == null
         || recorded.observedGeneration != generation;
+    if (!verdicts.synced()) {
+      // Until the verdict controller's cache is synced, a verdict missing from it may exist: creating it would fail.
+      return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(VERDICTS_SYNC_WAIT_MILLIS);
+    }
     Assembled last = assembledAt.get(key);
     if (!newGeneration && last != null && now - last.at() < last.gap()) {
       return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(last.gap() - (now - last.at()));
@@ -153,7 +139,7 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
       catalog.connect(policy, connection);
       compiled = catalog.compiled(policy);
     }
-    List<RolloutVerdict> guardedVerdicts = verdicts.byIndex(VerdictReconciler.BY_POLICY, key);
+    List<RolloutVerdict> guardedVerdicts = verdicts.ofPolicy(key);
     assembledAt.put(key, new Assembled(now, Math.max(1_000, guardedVerdicts.size())));
     assembledAt.keySet().retainAll(existing);
     if (!compiled.valid()) {

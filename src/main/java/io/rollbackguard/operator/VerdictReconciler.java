@@ -71,6 +71,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   private final EventRecorder eventRecorder;
   private final RecommendationGauges gauges;
   private final Wakeups wakeups;
+  private final VerdictFeed feed;
   private final TargetEvaluator evaluator = new TargetEvaluator();
   /** Counters and latest values alone are written at most this often (or once per interval, if longer). */
   private final long counterWriteMillis;
@@ -84,8 +85,9 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
   VerdictReconciler(KubernetesClient client, Clock clock, PolicyCatalog catalog, MetricSampler sampler,
       StatusRecorder<RolloutVerdict, RolloutVerdictStatus> statusRecorder, EventRecorder eventRecorder,
       RecommendationGauges gauges, Wakeups wakeups, long counterWriteMillis, Liveness liveness,
-      RecommendationAlerts alerts, OperatorMetrics metrics, WorkloadCache workloads) {
+      RecommendationAlerts alerts, OperatorMetrics metrics, WorkloadCache workloads, VerdictFeed feed) {
     this.workloads = workloads;
+    this.feed = feed;
     this.alerts = alerts;
     this.operatorMetrics = metrics;
     this.counterWriteMillis = counterWriteMillis;
@@ -134,7 +136,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
         // Nothing asks JOSDK for a verdict's policies: no index of them is kept.
         .withPrimaryToSecondaryMapper(v -> Set.of())
         .build(), context);
-    return List.of(changes, policies, wakeups);
+    return List.of(changes, policies, wakeups, feed.verdictSide(verdicts));
   }
 
   /**

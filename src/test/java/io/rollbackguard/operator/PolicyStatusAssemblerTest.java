@@ -81,48 +81,4 @@ class PolicyStatusAssemblerTest {
         + " (and 1 more watching)");
     assertThat(s.phases).isEqualTo(Map.of("Stable", 1, "Watching", 2));
   }
-
-  /**
-   * The policy controller keeps only a {@link VerdictSummaryRecord} of each verdict: the summary of the restored
-   * verdicts must be the summary of the verdicts themselves, procedures, deadlines, metrics and all.
-   */
-  @Test
-  void theSummaryOfTheKeptRecordsIsTheSummaryOfTheVerdicts() throws Exception {
-    RolloutVerdict breached = verdict("pay", Phase.Breached, Action.RollbackImmediate, true);
-    RolloutVerdictStatus b = breached.getStatus();
-    b.revision = 9L;
-    b.tier = io.rollbackguard.verdict.Tier.immediate;
-    b.decideBy = "2026-11-27T14:05:00Z";
-    b.reason = "errorRate 0.08 > 0.05 for 4s";
-    b.procedure = new io.rollbackguard.procedure.Procedure("Roll back pay", List.of(
-        new io.rollbackguard.procedure.Procedure.Step("Undo", "kubectl rollout undo deployment/pay --to-revision=8")),
-        List.of());
-    b.timeline.add(new io.rollbackguard.api.status.TimelineEntry("2026-11-27T14:00:00Z", "RolloutObserved", "r9"));
-    b.images.add("shop/pay:9");
-    RolloutVerdict observing = verdict("cart", Phase.Observing, Action.None, true);
-    observing.getStatus().revision = 4L;
-    observing.getStatus().observeUntil = "2026-11-27T14:30:00Z";
-    io.rollbackguard.verdict.EvaluationState e = new io.rollbackguard.verdict.EvaluationState();
-    e.revision = "4";
-    e.samplesTaken = 3;
-    e.observed = new java.util.TreeMap<>(Map.of(
-        "errorRate", new io.rollbackguard.verdict.EvaluationState.Observed(null, "no data", null),
-        "latencyP95", new io.rollbackguard.verdict.EvaluationState.Observed(0.2, null, null)));
-    observing.getStatus().evaluation = e;
-    RolloutVerdict unguarded = verdict("old", Phase.Breached, Action.RollbackRapid, false);
-    RolloutVerdict bare = new RolloutVerdict();
-    bare.getMetadata().setName("new");
-    bare.getMetadata().setNamespace("shop");
-    List<RolloutVerdict> verdicts = List.of(breached, observing, unguarded, bare,
-        verdict("home", Phase.Stable, Action.None, true));
-    List<RolloutVerdict> kept = verdicts.stream().map(v -> VerdictSummaryRecord.of(v).restore()).toList();
-    PolicyStatusAssembler.Context c = new PolicyStatusAssembler.Context("shop", 2, true,
-        Set.of("errorRate", "latencyP95"), null, List.of(), NOW);
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    RollbackPolicyStatus fromVerdicts = PolicyStatusAssembler.assemble(null, verdicts, c);
-    assertThat(json.writeValueAsString(PolicyStatusAssembler.assemble(null, kept, c)))
-        .isEqualTo(json.writeValueAsString(fromVerdicts));
-    assertThat(fromVerdicts.recommendations).extracting(r -> r.deployment).contains("pay");
-    assertThat(condition(fromVerdicts, "MetricsAvailable").getMessage()).contains("cart: errorRate: no data");
-  }
 }
