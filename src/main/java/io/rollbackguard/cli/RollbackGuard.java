@@ -21,6 +21,7 @@ public final class RollbackGuard {
   boolean verbose;
 
   public static void main(String[] args) {
+    CommonPool.atLeastTwoThreads();
     int code;
     try {
       code = execute(args);
