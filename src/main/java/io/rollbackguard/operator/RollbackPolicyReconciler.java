@@ -106,6 +106,10 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
 
   @Override
   public UpdateControl<RollbackPolicy> reconcile(RollbackPolicy policy, Context<RollbackPolicy> context) {
+    if (!verdicts.synced()) {
+      // Until the verdict controller's cache is synced, a verdict missing from it may exist: creating it would fail.
+      return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(VERDICTS_SYNC_WAIT_MILLIS);
+    }
     long now = clock.millis();
     String namespace = policy.getMetadata().getNamespace();
     String name = policy.getMetadata().getName();
@@ -117,10 +121,6 @@ public final class RollbackPolicyReconciler implements Reconciler<RollbackPolicy
     // events costs a map lookup each. A new generation is summed up at once.
     boolean newGeneration = recorded == null || recorded.observedGeneration == null
         || recorded.observedGeneration != generation;
-    if (!verdicts.synced()) {
-      // Until the verdict controller's cache is synced, a verdict missing from it may exist: creating it would fail.
-      return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(VERDICTS_SYNC_WAIT_MILLIS);
-    }
     Assembled last = assembledAt.get(key);
     if (!newGeneration && last != null && now - last.at() < last.gap()) {
       return UpdateControl.<RollbackPolicy>noUpdate().rescheduleAfter(last.gap() - (now - last.at()));

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * The verdicts as the verdict controller's informer holds them, shared with the policy controller: one watch on
- * verdicts instead of two. Every verdict is parsed once per change, not once per controller: two watch events of a
- * 4 KB verdict each, where a fleet's verdicts are written, were a third of the operator's CPU to write them.
+ * verdicts instead of two, so each verdict change is received and parsed once, and held once (the policy
+ * controller's own cache was a second copy of every verdict's summary fields).
  *
  * <p>The verdict controller registers {@link #verdictSide}, which JOSDK tells of every event of its primary cache
  * (create, update, delete, as {@link ResourceEventAware}); each is relayed to the policies the verdict names (its
@@ -38,6 +38,11 @@ final class VerdictFeed {
   /** The policy controller's side: an event for each policy a verdict event concerns. */
   AbstractEventSource<Void, RollbackPolicy> policySide() {
     return policySide;
+  }
+
+  /** The policy controller's primary cache, for {@link #policySide}'s wake-up of every policy. */
+  void policiesFrom(IndexerResourceCache<RollbackPolicy> primaryCache) {
+    policySide.readFrom(primaryCache);
   }
 
   /** Whether the verdict cache is synced; until then it may lack verdicts that exist. */
@@ -137,10 +142,5 @@ final class VerdictFeed {
         known.list().forEach(p -> getEventHandler().handleEvent(new Event(ResourceID.fromResource(p))));
       }
     }
-  }
-
-  /** The policy controller's primary cache, for {@link #policySide}'s wake-up of every policy. */
-  void policiesFrom(IndexerResourceCache<RollbackPolicy> primaryCache) {
-    policySide.readFrom(primaryCache);
   }
 }

@@ -211,16 +211,14 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     OperatorProcess.ThreadTicks threadsAll = operator.threadTicks();
     notes.add("Operator CPU by thread until every verdict was written (# folds numbers): "
         + OperatorProcess.topThreads(threads0, threadsAll, allCpu) + ".");
-    List<EmbeddedKubernetes.Request> opRequests = k8s.requests().subList(requestsBefore, k8s.requests().size())
-        .stream().filter(EmbeddedKubernetes.Request::fromOperator).toList();
+    List<EmbeddedKubernetes.Request> opRequests = operatorRequestsSince(requestsBefore);
     row("operator start-up (informers synced): wall / operator CPU", String.format(Locale.ROOT, "%.1f s / %.1f s",
         startWall, startCpu), "", "");
     row("every verdict written (from process start): wall / operator CPU", String.format(Locale.ROOT,
         "%.1f s / %.1f s", allWall, allCpu), "≤ 120 s / ≤ 60 s CPU at 10,000",
         n >= 10_000 ? met(allWall <= 120 && allCpu <= 60) : "(at " + n + ")");
     notes.add(String.format(Locale.ROOT, "Until every verdict was written the operator sent the mock %,d requests %s;"
-        + " the benchmark watched the verdicts (%,d watch events so far).", opRequests.size(),
-        operatorRequestsByKind(requestsBefore),
+        + " the benchmark watched the verdicts (%,d watch events so far).", opRequests.size(), byKind(opRequests),
         watchEvents.get()));
 
     // 3b. idle: once the policy's summary counts every verdict (it is coalesced, to once per 10 s at 10,000, and
@@ -238,21 +236,20 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     double idleCpu0 = operator.cpuSeconds();
     OperatorProcess.ThreadTicks idleThreads0 = operator.threadTicks();
     long idleFrom = System.currentTimeMillis();
-    int idleK8s0 = operatorRequests();
     int idleAll0 = k8s.requests().size();
     Thread.sleep(idleSeconds * 1000);
     double idleCpu = operator.cpuSeconds() - idleCpu0;
     notes.add("Operator CPU by thread while idle: "
         + OperatorProcess.topThreads(idleThreads0, operator.threadTicks(), idleCpu) + ".");
     long idleTo = System.currentTimeMillis();
-    int idleK8s = operatorRequests() - idleK8s0;
+    List<EmbeddedKubernetes.Request> idleRequests = operatorRequestsSince(idleAll0);
     double mcores = idleCpu / idleSeconds * 1000;
     row("idle CPU, " + idleSeconds + " s with nothing changing", String.format(Locale.ROOT, "%.1f mcores", mcores),
         "≤ 20 mcores at 10,000", n >= 10_000 ? met(mcores <= 20) : "(at " + n + ")");
     List<Integer> idleInstants = prometheus.countsBetween(idleFrom, idleTo);
     row("Prometheus queries while idle", idleInstants.stream().mapToInt(Integer::intValue).sum()
         + " (" + idleInstants.size() + " instants queried)", "", "");
-    notes.add("While idle the operator sent the mock " + idleK8s + " requests: " + operatorRequestsByKind(idleAll0)
+    notes.add("While idle the operator sent the mock " + idleRequests.size() + " requests: " + byKind(idleRequests)
         + ".");
 
     // 3c. heap after a full GC
@@ -326,7 +323,6 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     double cpu0 = operator.cpuSeconds();
     OperatorProcess.ThreadTicks threads0 = operator.threadTicks();
     long waveFrom = System.currentTimeMillis();
-    int k8s0 = operatorRequests();
     int waveAll0 = k8s.requests().size();
     int prom0 = prometheus.total.get();
     onVerdict = check;
@@ -369,7 +365,7 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     double waveCpu = operator.cpuSeconds() - cpu0;
     notes.add("Operator CPU by thread during the wave: "
         + OperatorProcess.topThreads(threads0, operator.threadTicks(), waveCpu) + ".");
-    int waveK8s = operatorRequests() - k8s0;
+    List<EmbeddedKubernetes.Request> waveRequests = operatorRequestsSince(waveAll0);
     int waveProm = prometheus.total.get() - prom0;
 
     // bad ones: RollbackImmediate, and how fast
@@ -462,7 +458,7 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     row("wave: operator CPU / wall", String.format(Locale.ROOT, "%.1f s / %.1f s (rollouts written in %.1f s)",
         waveCpu, (waveTo - waveFrom) / 1000.0, rolloutSeconds), "", "");
     notes.add(String.format(Locale.ROOT, "During the wave the operator sent the mock %,d requests %s; the "
-        + "benchmark's watch received %,d verdict events.", waveK8s, operatorRequestsByKind(waveAll0),
+        + "benchmark's watch received %,d verdict events.", waveRequests.size(), byKind(waveRequests),
         watchEvents.get() - watchEvents0));
   }
 
@@ -535,16 +531,17 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
     return client.resources(RolloutVerdict.class).inNamespace(NS).list().getItems();
   }
 
-  int operatorRequests() {
-    return (int) k8s.requests().stream().filter(EmbeddedKubernetes.Request::fromOperator).count();
+  /** The operator's requests from the {@code from}-th request the mock received on. */
+  List<EmbeddedKubernetes.Request> operatorRequestsSince(int from) {
+    List<EmbeddedKubernetes.Request> all = k8s.requests();
+    return all.subList(Math.min(from, all.size()), all.size()).stream()
+        .filter(EmbeddedKubernetes.Request::fromOperator).toList();
   }
 
-  /** The operator's requests from the {@code from}-th on, counted by method, resource and watch or not. */
-  String operatorRequestsByKind(int from) {
-    List<EmbeddedKubernetes.Request> all = k8s.requests();
+  /** Requests counted by method, resource and watch or not. */
+  static String byKind(List<EmbeddedKubernetes.Request> requests) {
     Map<String, Long> byKind = new TreeMap<>();
-    all.subList(Math.min(from, all.size()), all.size()).stream().filter(EmbeddedKubernetes.Request::fromOperator)
-        .forEach(r -> byKind.merge(requestKind(r), 1L, Long::sum));
+    requests.forEach(r -> byKind.merge(requestKind(r), 1L, Long::sum));
     return byKind.toString();
   }
 
