@@ -173,6 +173,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     server.destroy();
   }
 
+  /** The resourceVersion a watch request's path asks to start after (0: none, or "0", any). */
+  static long askedVersionOf(String path) {
+    return RecordingDispatcher.askedVersion(path);
+  }
+
   private record Failure(Predicate<Request> which, int code) {}
 
   private record Edit(Predicate<Request> which, String path, String mergePatch) {}
@@ -249,7 +254,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       }
       MockResponse response = crud.dispatch(request);
       WebSocketListener watch = response.getWebSocketListener();
-      return watch == null ? response : response.withWebSocketUpgrade(new TrackedWatch(watch, resource));
+      return watch == null ? response : response.withWebSocketUpgrade(new TrackedWatch(watch, resource, askedVersion(r.path())));
     }
 
     /**
@@ -286,15 +291,24 @@ public final class EmbeddedKubernetes implements AutoCloseable {
           + message + "\"}");
     }
 
-    /** The server's side of one operator watch: sends what the CRUD dispatcher sends, but for a lost delete. */
+    /**
+     * The server's side of one operator watch: sends what the CRUD dispatcher sends, but for a lost delete, and from
+     * the resourceVersion the watch asked for. The CRUD dispatcher opens every watch by sending each stored object it
+     * matches as ADDED, whatever resourceVersion was asked; an API server sends only what changed after it. Fabric8's
+     * informers close and re-open their watches every 5 to 10 minutes, each time from the last resourceVersion seen,
+     * so without this every re-open made the operator parse the whole store again.
+     */
     private final class LossyWebSocket implements WebSocket {
       private final WebSocket ws;
       private final String resource;
+      /** Objects at or below this resourceVersion are known to the watcher (0: it asked for none, so all are sent). */
+      private final long after;
       private final java.util.Set<String> lost = ConcurrentHashMap.newKeySet();
 
-      LossyWebSocket(WebSocket ws, String resource) {
+      LossyWebSocket(WebSocket ws, String resource, long after) {
         this.ws = ws;
         this.resource = resource;
+        this.after = after;
       }
 
       @Override
@@ -304,12 +318,34 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
       @Override
       public boolean send(String text) {
-        return lose(text) || ws.send(text);
+        return known(text) || lose(text) || ws.send(text);
       }
 
       @Override
       public boolean send(byte[] bytes) {
-        return lose(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)) || ws.send(bytes);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return known(text) || lose(text) || ws.send(bytes);
+      }
+
+      /**
+       * Whether the event is the CRUD dispatcher's replay of an object the watcher already has: ADDED, at or below the
+       * resourceVersion asked. (A live ADDED always carries a newer one; a DELETED carries the object's last one, which
+       * may be older, and is always sent.)
+       */
+      private boolean known(String event) {
+        if (after <= 0 || !event.contains("\"ADDED\"")) {
+          return false;
+        }
+        try {
+          com.fasterxml.jackson.databind.JsonNode e = JSON.readTree(event);
+          if (!"ADDED".equals(e.path("type").asText())) {
+            return false;
+          }
+          String version = e.path("object").path("metadata").path("resourceVersion").asText("");
+          return !version.isEmpty() && Long.parseLong(version) <= after;
+        } catch (IOException | RuntimeException notJson) {
+          return false;
+        }
       }
 
       @Override
@@ -331,14 +367,34 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       }
     }
 
+    /** The resourceVersion a watch request asks to start after; 0 when it asks for none, or for "0" (any). */
+    static long askedVersion(String path) {
+      int query = path.indexOf('?');
+      if (query < 0) {
+        return 0;
+      }
+      for (String parameter : path.substring(query + 1).split("&")) {
+        if (parameter.startsWith("resourceVersion=")) {
+          try {
+            return Long.parseLong(parameter.substring("resourceVersion=".length()));
+          } catch (NumberFormatException notANumber) {
+            return 0;
+          }
+        }
+      }
+      return 0;
+    }
+
     /** The CRUD dispatcher's watch, with its socket remembered so that a test can drop it. */
     private final class TrackedWatch extends WebSocketListener {
       private final WebSocketListener delegate;
       private final String resource;
+      private final long after;
 
-      TrackedWatch(WebSocketListener delegate, String resource) {
+      TrackedWatch(WebSocketListener delegate, String resource, long after) {
         this.delegate = delegate;
         this.resource = resource;
+        this.after = after;
       }
 
       @Override
@@ -350,7 +406,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       public void onOpen(WebSocket ws, Response response) {
         operatorWatches.put(ws, resource);
         watchesOpened.merge(resource, 1, Integer::sum);
-        delegate.onOpen(new LossyWebSocket(ws, resource), response);
+        delegate.onOpen(new LossyWebSocket(ws, resource, after), response);
       }
 
       @Override
