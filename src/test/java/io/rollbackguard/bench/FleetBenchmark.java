@@ -225,7 +225,7 @@ public final class FleetBenchmark implements GuardedRun.Benchmark {
             : met(allWall <= 120 && allCpu <= 60));
     notes.add(String.format(Locale.ROOT, "Over those %.1f s the benchmark's own JVM (the mock API server, the stub "
         + "Prometheus, the verdict watch) used %.2f cores, the operator %.2f: the wall is %s.", allWall, mockCores,
-        allCpu / allWall, mockBound ? "the mock's (" + MOCK_BOUND_CORES + " cores or more)" : "the operator's"));
+        allCpu / allWall, mockBound ? "the mock's (its JVM busy " + MOCK_BOUND_CORES + " cores or more)" : "the operator's"));
     notes.add(String.format(Locale.ROOT, "Until every verdict was written the operator sent the mock %,d requests %s;"
         + " the benchmark watched the verdicts (%,d watch events so far).", opRequests.size(), byKind(opRequests),
         watchEvents.get()));
