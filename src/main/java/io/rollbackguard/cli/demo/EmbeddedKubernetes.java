@@ -293,10 +293,12 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
     /**
      * The server's side of one operator watch: sends what the CRUD dispatcher sends, but for a lost delete, and from
-     * the resourceVersion the watch asked for. The CRUD dispatcher opens every watch by sending each stored object it
+     * (about) the resourceVersion the watch asked for. The CRUD dispatcher opens every watch by sending each stored object it
      * matches as ADDED, whatever resourceVersion was asked; an API server sends only what changed after it. Fabric8's
      * informers close and re-open their watches every 5 to 10 minutes, each time from the last resourceVersion seen,
-     * so without this every re-open made the operator parse the whole store again.
+     * so without this every re-open made the operator parse the whole store again. It sends more than an API server
+     * would, never less: the mock gives a DELETED its object's last version, so a watch re-opened just after one
+     * starts from that older version and gets what changed since again.
      */
     private final class LossyWebSocket implements WebSocket {
       private final WebSocket ws;
@@ -367,10 +369,13 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       }
     }
 
-    /** The resourceVersion a watch request asks to start after; 0 when it asks for none, or for "0" (any). */
+    /**
+     * The resourceVersion a watch request asks to start after; 0 when it asks for none, for "0" (any), or for the
+     * initial events too ({@code sendInitialEvents=true}, a watch-list).
+     */
     static long askedVersion(String path) {
       int query = path.indexOf('?');
-      if (query < 0) {
+      if (query < 0 || path.contains("sendInitialEvents=true")) {
         return 0;
       }
       for (String parameter : path.substring(query + 1).split("&")) {

@@ -51,11 +51,18 @@ class EmbeddedKubernetesWatchIT {
     List<String> fromListed = new CopyOnWriteArrayList<>();
     try (Watch w = watch(listed, fromListed)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> fromListed.size() >= 2);
+      // what happens once the watch is open is sent as it happens
+      create("d");
+      k8s.client().configMaps().inNamespace("shop").withName("c").edit(cm -> {
+        cm.setData(java.util.Map.of("k", "v2"));
+        return cm;
+      });
       k8s.client().configMaps().inNamespace("shop").withName("b").delete();
       await().atMost(Duration.ofSeconds(10)).until(() -> fromListed.contains("DELETED b"));
     }
-    // c was created and a edited after the list; b, unchanged since, is not sent again, but its delete is
-    assertThat(fromListed).containsExactlyInAnyOrder("ADDED c", "ADDED a", "DELETED b");
+    // c was created and a edited after the list: both come as ADDED (an API server would send a's as MODIFIED, which
+    // an informer treats alike); b, unchanged since the list, is not sent again until it changes
+    assertThat(fromListed).containsExactlyInAnyOrder("ADDED c", "ADDED a", "ADDED d", "MODIFIED c", "DELETED b");
   }
 
   @Test
@@ -76,6 +83,8 @@ class EmbeddedKubernetesWatchIT {
     assertThat(EmbeddedKubernetes.askedVersionOf("/api/v1/configmaps?resourceVersion=0&watch=true")).isZero();
     assertThat(EmbeddedKubernetes.askedVersionOf("/api/v1/configmaps?watch=true")).isZero();
     assertThat(EmbeddedKubernetes.askedVersionOf("/api/v1/configmaps")).isZero();
+    assertThat(EmbeddedKubernetes.askedVersionOf("/api/v1/configmaps?resourceVersion=12&sendInitialEvents=true"
+        + "&watch=true")).isZero();
   }
 
   private void create(String name) {
