@@ -1,6 +1,7 @@
 package io.rollbackguard.alerts;
 
 import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.PolicyProblem;
 import io.rollbackguard.promql.PrometheusDuration;
@@ -9,7 +10,6 @@ import io.rollbackguard.signals.QueryTemplate;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.Policy;
 import io.rollbackguard.verdict.Signals;
-import io.rollbackguard.verdict.Tier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.rollbackguard.notify;
 
-import io.rollbackguard.verdict.Action;
+import io.rollbackguard.api.status.Action;
 import java.util.Map;
 import java.util.TreeMap;
 

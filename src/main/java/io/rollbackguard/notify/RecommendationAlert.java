@@ -1,10 +1,10 @@
 package io.rollbackguard.notify;
 
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.api.status.FindingStatus;
+import io.rollbackguard.api.status.Procedure;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
-import io.rollbackguard.procedure.Procedure;
-import io.rollbackguard.verdict.EvaluationState;
-import io.rollbackguard.verdict.Tier;
+import io.rollbackguard.api.status.Tier;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

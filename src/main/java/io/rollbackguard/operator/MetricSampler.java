@@ -1,9 +1,9 @@
 package io.rollbackguard.operator;
 
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.signals.PrometheusClient;
 import io.rollbackguard.signals.PrometheusSignals;
-import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.MetricReading;
 import io.rollbackguard.verdict.Policy;
 import io.rollbackguard.verdict.Sampling;
@@ -179,11 +179,11 @@ final class MetricSampler implements AutoCloseable {
     Map<Long, Map<String, MetricReading>> got = r == null || !state.revision.equals(revisionOf(r))
         ? Map.of() : new TreeMap<>(r.byInstant);
     long attempted = r == null || !state.revision.equals(revisionOf(r)) ? Long.MIN_VALUE : r.attemptedThrough;
-    long interval = state.samplingInterval(policy);
+    long interval = policy.samplingInterval(state);
     long firstCounted = firstCounted(policy, state);
     long upTo = state.lastSampleAt;
     if (state.takesSamples()) {
-      for (long t = state.nextSampleAt(policy); t <= now; t += interval) {
+      for (long t = policy.nextSampleAt(state); t <= now; t += interval) {
         if (t < firstCounted || got.containsKey(t) || t <= attempted) {
           upTo = t;
         } else {
@@ -210,7 +210,7 @@ final class MetricSampler implements AutoCloseable {
    * one if that is later.
    */
   static long nextNeeded(Policy policy, EvaluationState state) {
-    return Math.max(state.nextSampleAt(policy), firstCounted(policy, state));
+    return Math.max(policy.nextSampleAt(state), firstCounted(policy, state));
   }
 
   /** Queries sent so far (for tests and the benchmark). */

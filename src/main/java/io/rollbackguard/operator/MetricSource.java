@@ -1,6 +1,6 @@
 package io.rollbackguard.operator;
 
-import io.rollbackguard.verdict.EvaluationState;
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.verdict.Sampling;
 
 /** Where a verdict's metric readings come from: which instants it can process now, given its window's state. */

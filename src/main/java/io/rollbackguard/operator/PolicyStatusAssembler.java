@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.PolicyRecommendation;
+import io.rollbackguard.api.status.Procedure;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
-import io.rollbackguard.procedure.Procedure;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState;
-import io.rollbackguard.verdict.Phase;
+import io.rollbackguard.api.status.Tier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -156,7 +157,7 @@ final class PolicyStatusAssembler {
     // True when a target's action comes from the immediate or rapid tier (a DisableFeatureFlag from rapid included)
     Action action = Action.valueOf(s.action);
     boolean urgent = !withAction.isEmpty() && withAction.stream().map(v -> v.getStatus().tier)
-        .anyMatch(t -> t == io.rollbackguard.verdict.Tier.immediate || t == io.rollbackguard.verdict.Tier.rapid);
+        .anyMatch(t -> t == Tier.immediate || t == Tier.rapid);
     conditions.add(condition(previous, ROLLBACK_RECOMMENDED, urgent ? "True" : "False",
         action.name(), urgent ? s.reason : "no rollback recommended", c.generation(), c.now()));
     s.conditions = conditions;

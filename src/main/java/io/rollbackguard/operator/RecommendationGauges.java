@@ -3,7 +3,7 @@ package io.rollbackguard.operator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.rollbackguard.verdict.Action;
+import io.rollbackguard.api.status.Action;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,24 +2,25 @@ package io.rollbackguard.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.Cloner;
 import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.Cloner;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rollbackguard.api.RollbackPolicy;
+import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.RolloutVerdictStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.micrometer.core.instrument.Gauge;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
-import io.rollbackguard.api.RollbackPolicy;
-import io.rollbackguard.api.RolloutVerdict;
+import org.slf4j.LoggerFactory;
 
 /** The operator wired in one place, used alike by `run`, `demo` and the ITs. */
 public final class RollbackGuardOperator implements AutoCloseable {
@@ -33,7 +34,7 @@ public final class RollbackGuardOperator implements AutoCloseable {
   private final MetricSampler sampler;
   private final RecommendationGauges gauges;
   private final OperatorMetrics metrics;
-  private final StatusRecorder<RolloutVerdict, io.rollbackguard.api.status.RolloutVerdictStatus> verdictStatus;
+  private final StatusRecorder<RolloutVerdict, RolloutVerdictStatus> verdictStatus;
   private volatile boolean started;
   private final AtomicBoolean leading;
   private final Liveness liveness;

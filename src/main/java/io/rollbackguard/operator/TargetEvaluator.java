@@ -1,7 +1,10 @@
 package io.rollbackguard.operator;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.api.status.FindingStatus;
 import io.rollbackguard.api.status.LastIncident;
+import io.rollbackguard.api.status.RolloutTracking;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.SampleCounts;
 import io.rollbackguard.api.status.TimelineEntry;
@@ -9,14 +12,11 @@ import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.procedure.ProcedureWriter;
 import io.rollbackguard.procedure.RolloutContext;
 import io.rollbackguard.rollout.RolloutSnapshot;
-import io.rollbackguard.rollout.RolloutTracking;
-import io.rollbackguard.rollout.StableRevisionTracker;
 import io.rollbackguard.rollout.StableRevisionTracker.Change;
+import io.rollbackguard.rollout.StableRevisionTracker;
 import io.rollbackguard.signals.KubernetesSignals;
 import io.rollbackguard.signals.PodState;
-import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Evaluation;
-import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.Finding;
 import io.rollbackguard.verdict.Policy;
 import io.rollbackguard.verdict.Verdict;

@@ -9,19 +9,21 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.api.RolloutVerdict;
 import io.rollbackguard.api.spec.RolloutVerdictSpec;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.policy.CompiledPolicy;
@@ -29,10 +31,7 @@ import io.rollbackguard.rollout.RolloutReader;
 import io.rollbackguard.rollout.RolloutSnapshot;
 import io.rollbackguard.signals.KubernetesSignals;
 import io.rollbackguard.signals.PodState;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.Policy;
-import io.rollbackguard.verdict.Sampling;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -258,7 +257,7 @@ public final class VerdictReconciler implements Reconciler<RolloutVerdict> {
       long next = MetricSampler.nextNeeded(p, state);
       if (p.metricsConfigured()) {
         sampler.track(policyKey, new MetricSampler.Target(name, state.revision, hash, next,
-            state.countedSamples() == 0, state.rolloutStartedAt, state.samplingInterval(p)));
+            state.countedSamples() == 0, state.rolloutStartedAt, p.samplingInterval(state)));
         // The sampler wakes this verdict when the readings are in; this is the fallback should it not.
         wakeUp = next + sampleDeadlineMillis(policyKey) + 2_000;
       } else {

@@ -1,7 +1,7 @@
 package io.rollbackguard.policy;
 
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.Signals;
-import io.rollbackguard.verdict.Tier;
 import java.util.List;
 
 /** The team's rollback criteria (DESIGN.md §1), which a policy overrides criterion by criterion. */

@@ -2,12 +2,12 @@ package io.rollbackguard.policy;
 
 import io.rollbackguard.api.spec.RegressionCriterionSpec;
 import io.rollbackguard.api.spec.TierSpec;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.policy.PolicyCompiler.Problems;
 import io.rollbackguard.promql.PrometheusDuration;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.DurationFormat;
 import io.rollbackguard.verdict.Signals;
-import io.rollbackguard.verdict.Tier;
 import io.rollbackguard.verdict.regression.Direction;
 import io.rollbackguard.verdict.regression.RegressionCriterion;
 import io.rollbackguard.verdict.regression.RegressionWindow;

@@ -1,17 +1,17 @@
 package io.rollbackguard.policy;
 
 import io.rollbackguard.api.spec.NotificationsSpec;
+import io.rollbackguard.api.spec.ProcedureSpec;
 import io.rollbackguard.api.spec.PrometheusSpec;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.notify.AlertLabels;
 import io.rollbackguard.notify.NotificationRules;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.api.spec.ProcedureSpec;
 import io.rollbackguard.policy.PolicyCompiler.Problems;
 import io.rollbackguard.procedure.ProcedureOptions;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.DurationFormat;
 import io.rollbackguard.verdict.Signals;
-import io.rollbackguard.verdict.Tier;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

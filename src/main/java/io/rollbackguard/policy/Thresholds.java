@@ -2,11 +2,11 @@ package io.rollbackguard.policy;
 
 import io.rollbackguard.api.spec.MetricCriterionSpec;
 import io.rollbackguard.api.spec.Threshold;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.policy.PolicyCompiler.Problems;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.DurationFormat;
 import io.rollbackguard.verdict.Signals;
-import io.rollbackguard.verdict.Tier;
 
 /** Reads a metric criterion's threshold in the unit of its signal: a fraction, seconds, or a plain number. */
 final class Thresholds {

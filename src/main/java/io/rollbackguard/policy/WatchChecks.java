@@ -1,9 +1,9 @@
 package io.rollbackguard.policy;
 
 import io.rollbackguard.api.spec.WatchSpec;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.policy.PolicyCompiler.Problems;
 import io.rollbackguard.verdict.DurationFormat;
-import io.rollbackguard.verdict.Tier;
 import io.rollbackguard.verdict.Watch;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.rollbackguard.policytest;
 
-import io.rollbackguard.procedure.Procedure;
+import io.rollbackguard.api.status.FindingState;
+import io.rollbackguard.api.status.Procedure;
 import io.rollbackguard.verdict.DurationFormat;
 import io.rollbackguard.verdict.Finding;
 import io.rollbackguard.verdict.Verdict;
@@ -42,13 +43,13 @@ final class FailureReport {
       sb.append(f.tier()).append(' ');
     }
     sb.append(f.signal()).append(' ').append(f.state());
-    if (f.state() == Finding.State.Fired && f.firedAt() != null) {
+    if (f.state() == FindingState.Fired && f.firedAt() != null) {
       sb.append(" at ").append(time(f.firedAt(), origin));
       if (f.since() != null) {
         sb.append(" (breached since ").append(time(f.since(), origin)).append(')');
       }
     } else if (f.since() != null) {
-      sb.append(f.state() == Finding.State.Declared ? " at " : " since ").append(time(f.since(), origin));
+      sb.append(f.state() == FindingState.Declared ? " at " : " since ").append(time(f.since(), origin));
     }
     sb.append(": ").append(f.message());
     if (f.observed() != null || f.threshold() != null) {

@@ -1,5 +1,9 @@
 package io.rollbackguard.policytest;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.Procedure;
+import io.rollbackguard.api.status.RolloutTracking;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.api.status.TimelineEntry;
 import io.rollbackguard.operator.TargetEvaluator;
@@ -10,18 +14,14 @@ import io.rollbackguard.policytest.PolicyTestFile.Deployment;
 import io.rollbackguard.policytest.PolicyTestFile.Expect;
 import io.rollbackguard.policytest.PolicyTestFile.InvalidTestFileException;
 import io.rollbackguard.policytest.PolicyTestFile.TestCase;
-import io.rollbackguard.procedure.Procedure;
 import io.rollbackguard.procedure.ProcedureWriter;
 import io.rollbackguard.procedure.RolloutContext;
-import io.rollbackguard.rollout.RolloutTracking;
 import io.rollbackguard.rollout.StableRevisionTracker;
-import io.rollbackguard.verdict.Action;
+import io.rollbackguard.verdict.BaselineSamples;
 import io.rollbackguard.verdict.DurationFormat;
 import io.rollbackguard.verdict.Evaluation;
-import io.rollbackguard.verdict.EvaluationState;
 import io.rollbackguard.verdict.MetricReading;
 import io.rollbackguard.verdict.Observation;
-import io.rollbackguard.verdict.BaselineSamples;
 import io.rollbackguard.verdict.Policy;
 import io.rollbackguard.verdict.Sampling;
 import io.rollbackguard.verdict.Verdict;
@@ -122,7 +122,7 @@ public final class PolicyTestRunner {
       Observation o = observe(test, sampleIndex(sampleTimes, at), at);
       long now = origin + at;
       // on the grid the state samples on: the window's, then the watch's
-      Sampling sampling = new Sampling(now, Map.of(Policy.gridAtOrBefore(now, state.samplingInterval(policy)),
+      Sampling sampling = new Sampling(now, Map.of(Policy.gridAtOrBefore(now, policy.samplingInterval(state)),
           o.metrics()), baselines);
       Evaluation e = VerdictEngine.evaluate(policy, state, o, sampling, now);
       state = e.state();

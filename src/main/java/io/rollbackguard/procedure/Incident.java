@@ -1,10 +1,11 @@
 package io.rollbackguard.procedure;
 
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Procedure;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.Finding;
-import io.rollbackguard.verdict.Phase;
-import io.rollbackguard.verdict.Tier;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,7 +1,8 @@
 package io.rollbackguard.procedure;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.FindingState;
 import io.rollbackguard.procedure.Incident.Event;
-import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Finding;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,7 +133,7 @@ public final class IncidentFacts {
       return null;
     }
     return incident.findings().stream()
-        .filter(f -> f.state() != Finding.State.Inconclusive && f.state() != Finding.State.Declared)
+        .filter(f -> f.state() != FindingState.Inconclusive && f.state() != FindingState.Declared)
         .map(Finding::since).filter(Objects::nonNull).min(Long::compare).map(Instant::ofEpochMilli).orElse(null);
   }
 
@@ -192,7 +193,7 @@ public final class IncidentFacts {
   /** After a rollback, the findings dated before it: the rolled-back revision's, not the restored one's. */
   private List<Finding> rolledBackFindings() {
     long rollbackAt = rolledBack.at().toEpochMilli();
-    return incident.findings().stream().filter(f -> f.state() != Finding.State.Inconclusive)
+    return incident.findings().stream().filter(f -> f.state() != FindingState.Inconclusive)
         .filter(f -> {
           Long at = f.since() != null ? f.since() : f.firedAt();
           return at != null && at <= rollbackAt;

@@ -3,9 +3,9 @@ package io.rollbackguard.procedure;
 import static io.rollbackguard.procedure.Markdown.clock;
 import static io.rollbackguard.procedure.Markdown.elapsed;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState.BoundDeclaration;
 import io.rollbackguard.procedure.Incident.Event;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,9 +6,10 @@ import static io.rollbackguard.procedure.Markdown.codeList;
 import static io.rollbackguard.procedure.Markdown.elapsed;
 import static io.rollbackguard.procedure.Markdown.instant;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.FindingState;
 import io.rollbackguard.procedure.Incident.Event;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
 import io.rollbackguard.verdict.Finding;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,7 +165,7 @@ public final class PostmortemWriter {
 
   private String firstBreachDetail(Instant breach) {
     return incident.findings().stream()
-        .filter(f -> f.since() != null && f.since() == breach.toEpochMilli() && f.state() != Finding.State.Declared)
+        .filter(f -> f.since() != null && f.since() == breach.toEpochMilli() && f.state() != FindingState.Declared)
         .map(Finding::message).filter(Objects::nonNull).findFirst().orElse("");
   }
 

@@ -2,9 +2,10 @@ package io.rollbackguard.procedure;
 
 import static io.rollbackguard.procedure.ShellWord.quote;
 
-import io.rollbackguard.procedure.Procedure.Step;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Tier;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Procedure.Step;
+import io.rollbackguard.api.status.Procedure;
+import io.rollbackguard.api.status.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,10 +6,11 @@ import static io.rollbackguard.procedure.Markdown.elapsed;
 import static io.rollbackguard.procedure.Markdown.instant;
 import static io.rollbackguard.procedure.ShellWord.quote;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Procedure;
 import io.rollbackguard.procedure.Incident.Event;
-import io.rollbackguard.verdict.Action;
 import io.rollbackguard.verdict.Finding;
-import io.rollbackguard.verdict.Phase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.rollbackguard.rollout;
 
+import io.rollbackguard.api.status.RolloutTracking;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package io.rollbackguard.verdict;
 
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.burn.BurnRateCheck;
 import io.rollbackguard.verdict.burn.BurnRateCriterion;
 import io.rollbackguard.verdict.burn.BurnRateOutcome;

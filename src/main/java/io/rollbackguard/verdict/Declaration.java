@@ -1,5 +1,6 @@
 package io.rollbackguard.verdict;
 
+import io.rollbackguard.api.status.Tier;
 import java.util.Optional;
 
 /** What an incident commander can declare with {@code rollbackguard.io/declare}, and the tier each one raises. */

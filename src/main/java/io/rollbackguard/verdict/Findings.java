@@ -1,9 +1,14 @@
 package io.rollbackguard.verdict;
 
-import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
-import io.rollbackguard.verdict.EvaluationState.Fired;
-import io.rollbackguard.verdict.EvaluationState.Observed;
-import io.rollbackguard.verdict.EvaluationState.Recommendation;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.EvaluationState.Fired;
+import io.rollbackguard.api.status.EvaluationState.Observed;
+import io.rollbackguard.api.status.EvaluationState.Recommendation;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.FindingState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.burn.BurnRateOutcome;
 import io.rollbackguard.verdict.regression.RegressionOutcome;
 import java.util.ArrayList;
@@ -45,7 +50,7 @@ final class Findings {
     if (!s.windowOpen()) {
       return s.lastSampleAt >= 0 ? s.lastSampleAt : planned;
     }
-    return Math.max(planned, s.nextSampleAt(p));
+    return Math.max(planned, p.nextSampleAt(s));
   }
 
   private static Phase phase(Policy p, EvaluationState s, long now) {
@@ -163,7 +168,7 @@ final class Findings {
     BoundDeclaration d = s.declaration;
     if (d != null && d.revision().equals(s.revision)) {
       Tier tier = Declaration.parse(d.value()).map(Declaration::tier).orElse(null);
-      out.add(new Finding(Signals.DECLARATION, tier, Finding.State.Declared, null, null, null, d.at(), d.at(),
+      out.add(new Finding(Signals.DECLARATION, tier, FindingState.Declared, null, null, null, d.at(), d.at(),
           "declared " + d.value() + (d.note() == null ? "" : ": " + d.note()), null));
     }
     for (Criterion c : p.criteria()) {
@@ -192,23 +197,23 @@ final class Findings {
       }
       Double threshold = c.condition() ? null : c.threshold();
       out.add(fired != null
-          ? new Finding(c.signal(), c.tier(), Finding.State.Fired, value, threshold, c.thresholdText(), fired.since(),
+          ? new Finding(c.signal(), c.tier(), FindingState.Fired, value, threshold, c.thresholdText(), fired.since(),
               fired.at(), message, r == null ? null : r.query())
-          : new Finding(c.signal(), c.tier(), Finding.State.Breaching, value, threshold, c.thresholdText(), chain,
+          : new Finding(c.signal(), c.tier(), FindingState.Breaching, value, threshold, c.thresholdText(), chain,
               null, message, r == null ? null : r.query()));
     }
     for (Criterion c : p.criteria()) {
       EvaluationState.RegressionTrack look = c.regression() == null ? null : s.regressions.get(c.id());
       if (look != null && !s.fired.containsKey(c.id()) && !s.chains.containsKey(c.id())
           && RegressionOutcome.State.INCONCLUSIVE.name().equals(look.state())) {
-        out.add(new Finding(c.signal(), c.tier(), Finding.State.Inconclusive, null, c.threshold(), c.thresholdText(),
+        out.add(new Finding(c.signal(), c.tier(), FindingState.Inconclusive, null, c.threshold(), c.thresholdText(),
             null, null, look.message(), null));
       }
     }
     for (String signal : new TreeSet<>(p.usedMetricSignals())) {
       Observed r = s.observed.get(signal);
       if (r != null && !r.conclusive()) {
-        out.add(new Finding(signal, null, Finding.State.Inconclusive, r.value(), null, null, null, null,
+        out.add(new Finding(signal, null, FindingState.Inconclusive, r.value(), null, null, null, null,
             Signals.describe(signal) + " inconclusive: " + r.reason(), r.query()));
       }
     }

@@ -1,5 +1,8 @@
 package io.rollbackguard.verdict;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Tier;
+
 /** How far a recommendation reaches: latching, escalation and dismissal compare these. */
 final class Levels {
   static final int NONE = 0;

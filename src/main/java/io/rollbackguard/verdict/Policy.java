@@ -1,5 +1,7 @@
 package io.rollbackguard.verdict;
 
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.Tier;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,22 @@ public record Policy(
   /** The latest grid instant at or before {@code t}. */
   public static long gridAtOrBefore(long t, long intervalMillis) {
     return Math.floorDiv(t, intervalMillis) * intervalMillis;
+  }
+
+  /**
+   * The next grid instant to process for {@code s} while its window is open (or its watch samples): the first instant
+   * of the grid after the last one processed, and not before the rollout started. A sample is due when this is at or
+   * before now.
+   */
+  public long nextSampleAt(EvaluationState s) {
+    long after = s.watching() ? Math.max(s.lastSampleAt, s.windowClosedAt) + 1
+        : Math.max(s.lastSampleAt + 1, s.rolloutStartedAt);
+    return gridAtOrAfter(after, samplingInterval(s));
+  }
+
+  /** The grid {@code s} is sampled on: this policy's interval in the window, the watch's while watched. */
+  public long samplingInterval(EvaluationState s) {
+    return s.watching() && watch.on() ? watch.intervalMillis() : intervalMillis;
   }
 
   /** The instant of the window's last sample for a rollout started then: the first grid instant aged window or more. */

@@ -1,5 +1,8 @@
 package io.rollbackguard.verdict;
 
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.VerdictEvent.Type;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,8 @@
 package io.rollbackguard.verdict;
 
-import io.rollbackguard.verdict.EvaluationState.Observed;
-import io.rollbackguard.verdict.EvaluationState.RegressionTrack;
+import io.rollbackguard.api.status.EvaluationState.Observed;
+import io.rollbackguard.api.status.EvaluationState.RegressionTrack;
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.verdict.regression.FalseAlarmBudget;
 import io.rollbackguard.verdict.regression.RegressionOutcome;
 import io.rollbackguard.verdict.regression.RegressionWindow;

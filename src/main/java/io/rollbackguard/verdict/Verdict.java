@@ -1,5 +1,8 @@
 package io.rollbackguard.verdict;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import java.util.List;
 
 /**

@@ -1,9 +1,13 @@
 package io.rollbackguard.verdict;
 
-import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
-import io.rollbackguard.verdict.EvaluationState.Fired;
-import io.rollbackguard.verdict.EvaluationState.Observed;
-import io.rollbackguard.verdict.EvaluationState.Recommendation;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.EvaluationState.Fired;
+import io.rollbackguard.api.status.EvaluationState.Observed;
+import io.rollbackguard.api.status.EvaluationState.Recommendation;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.VerdictEvent.Type;
 import io.rollbackguard.verdict.burn.BurnRateOutcome;
 import java.util.ArrayList;
@@ -32,7 +36,7 @@ public final class VerdictEngine {
 
   /** The operator's usual call: {@code observation} read now, its metrics the current grid instant's. */
   public static Evaluation evaluate(Policy policy, EvaluationState given, Observation observation, long now) {
-    long current = Policy.gridAtOrBefore(now, given.samplingInterval(policy));
+    long current = Policy.gridAtOrBefore(now, policy.samplingInterval(given));
     return evaluate(policy, given, observation, new Sampling(now, Map.of(current, observation.metrics())), now);
   }
 
@@ -69,9 +73,9 @@ public final class VerdictEngine {
     if (!s.takesSamples()) {
       return;
     }
-    long interval = s.samplingInterval(p);
+    long interval = p.samplingInterval(s);
     long current = Policy.gridAtOrBefore(upTo, interval);
-    long next = s.nextSampleAt(p);
+    long next = p.nextSampleAt(s);
     if (next > current) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.rollbackguard.verdict;
 
+import io.rollbackguard.api.status.Tier;
 import java.util.EnumSet;
 import java.util.Set;
 

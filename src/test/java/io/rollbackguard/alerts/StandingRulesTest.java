@@ -3,11 +3,11 @@ package io.rollbackguard.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollbackguard.TestingPolicies;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.PolicyProblem;
 import io.rollbackguard.promql.PromqlParser;
 import io.rollbackguard.signals.QueryTemplate;
-import io.rollbackguard.verdict.Tier;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.rollbackguard.bench;
 
 import io.rollbackguard.TestingPolicies;
-import io.rollbackguard.verdict.EvaluationState;
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.verdict.MetricReading;
 import io.rollbackguard.verdict.Observation;
 import io.rollbackguard.verdict.Policy;

@@ -3,9 +3,9 @@ package io.rollbackguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollbackguard.api.RolloutVerdict;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
-import io.rollbackguard.verdict.Tier;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

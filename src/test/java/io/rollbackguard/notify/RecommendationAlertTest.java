@@ -3,12 +3,12 @@ package io.rollbackguard.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollbackguard.TestingPolicies;
+import io.rollbackguard.api.status.Action;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.operator.TargetEvaluator;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.rollout.RolloutSnapshot;
 import io.rollbackguard.signals.PodState;
-import io.rollbackguard.verdict.Action;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

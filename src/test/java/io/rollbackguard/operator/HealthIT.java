@@ -4,9 +4,9 @@ import static io.rollbackguard.operator.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.cli.demo.ScriptedPrometheus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
-import io.rollbackguard.verdict.Phase;
 import io.rollbackguard.verdict.Signals;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.EmbeddedKubernetes;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

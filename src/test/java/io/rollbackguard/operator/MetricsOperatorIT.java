@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.ScriptedPrometheus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
 import io.rollbackguard.verdict.Signals;
 import java.net.URI;
 import java.net.http.HttpClient;

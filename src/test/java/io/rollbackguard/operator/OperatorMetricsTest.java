@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.api.status.TimelineEntry;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.RollbackPolicyStatus;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

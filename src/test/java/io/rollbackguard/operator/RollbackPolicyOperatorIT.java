@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

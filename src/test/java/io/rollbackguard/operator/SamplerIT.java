@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.rollbackguard.api.RolloutVerdict;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.cli.demo.ScriptedPrometheus;
 import io.rollbackguard.cli.demo.SimulatedCluster.Pods;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState;
-import io.rollbackguard.verdict.Phase;
 import io.rollbackguard.verdict.Signals;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -175,7 +175,7 @@ class SamplerIT {
     assertThat(perInstant).allSatisfy((t, n) -> assertThat(n).as("queries at %s", t).isLessThanOrEqualTo(2));
     for (RolloutVerdict v : verdicts()) {
       assertThat(v.getStatus().action).as(v.getMetadata().getName())
-          .isEqualTo(io.rollbackguard.verdict.Action.RollbackRapid);
+          .isEqualTo(Action.RollbackRapid);
       assertThat(v.getStatus().findings).anySatisfy(f -> {
         assertThat(f.signal).isEqualTo(Signals.REGRESSION);
         assertThat(f.message).startsWith("p95 latency ×3 against the 20s before the rollout");
@@ -203,7 +203,7 @@ class SamplerIT {
     int before = prometheus.rangeQueries().size();
     h.startOperator(settings);
     RolloutVerdictStatus d = await().atMost(Duration.ofSeconds(30)).until(() -> h.target("checkout", "checkout"),
-        t -> t != null && t.revision == 2 && t.action == io.rollbackguard.verdict.Action.RollbackRapid);
+        t -> t != null && t.revision == 2 && t.action == Action.RollbackRapid);
     assertThat(prometheus.rangeQueries().size()).as("the baseline fetched again").isGreaterThan(before);
     assertThat(d.findings).anySatisfy(f -> assertThat(f.message).startsWith("p95 latency ×3 against the 10s"));
   }

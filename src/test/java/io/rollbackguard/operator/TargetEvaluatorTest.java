@@ -3,11 +3,12 @@ package io.rollbackguard.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollbackguard.TestingPolicies;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.LastIncident;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.rollout.RolloutSnapshot;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class TargetEvaluatorTest {
       s = evaluator.evaluate(policy, bad, looping, null, s, t).status();
     }
     assertThat(s.action).isEqualTo(Action.RollbackRapid);
-    assertThat(s.lastIncident.resolution).isEqualTo(io.rollbackguard.api.status.LastIncident.Resolution.Open);
+    assertThat(s.lastIncident.resolution).isEqualTo(LastIncident.Resolution.Open);
     assertThat(s.lastIncident.revision).isEqualTo(7L);
     assertThat(s.lastIncident.findings).as("not kept twice while open").isEmpty();
     assertThat(s.lastIncident.procedure).isNull();
@@ -86,7 +87,7 @@ class TargetEvaluatorTest {
             "h7", new RolloutSnapshot.HistoryEntry(7, Map.of("app", "registry/checkout:v7"))), null);
     RolloutVerdictStatus back = evaluator.evaluate(policy, undone, List.of(), null, s, T0 + 100_000).status();
     assertThat(back.action).isEqualTo(Action.None);
-    assertThat(back.lastIncident.resolution).isEqualTo(io.rollbackguard.api.status.LastIncident.Resolution.RolledBack);
+    assertThat(back.lastIncident.resolution).isEqualTo(LastIncident.Resolution.RolledBack);
     assertThat(back.lastIncident.revision).isEqualTo(7L);
     assertThat(back.lastIncident.resolvedAt).isEqualTo(Times.format(T0 + 100_000));
     assertThat(back.lastIncident.findings).extracting(f -> f.signal).contains("crashLooping");
@@ -122,6 +123,6 @@ class TargetEvaluatorTest {
       s = next;
     }
     assertThat(rollbacks).as("the sequence reaches a rollback, so the latch's paths ran").isPositive();
-    assertThat(s.lastIncident.resolution).isEqualTo(io.rollbackguard.api.status.LastIncident.Resolution.RolledBack);
+    assertThat(s.lastIncident.resolution).isEqualTo(LastIncident.Resolution.RolledBack);
   }
 }

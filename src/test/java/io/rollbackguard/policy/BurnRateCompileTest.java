@@ -3,9 +3,9 @@ package io.rollbackguard.policy;
 import static io.rollbackguard.TestingPolicies.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.Signals;
-import io.rollbackguard.verdict.Tier;
 import io.rollbackguard.verdict.burn.BurnRateCriterion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,7 +3,7 @@ package io.rollbackguard.policy;
 import static io.rollbackguard.TestingPolicies.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollbackguard.verdict.Action;
+import io.rollbackguard.api.status.Action;
 import org.junit.jupiter.api.Test;
 
 class NotificationsSpecTest {

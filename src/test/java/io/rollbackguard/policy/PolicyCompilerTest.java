@@ -1,14 +1,13 @@
 package io.rollbackguard.policy;
 
 import static io.rollbackguard.TestingPolicies.compile;
-
-import io.rollbackguard.TestingPolicies;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollbackguard.TestingPolicies;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.Policy;
 import io.rollbackguard.verdict.Signals;
-import io.rollbackguard.verdict.Tier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,14 +3,14 @@ package io.rollbackguard.policy;
 import static io.rollbackguard.TestingPolicies.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.Criterion;
 import io.rollbackguard.verdict.Signals;
-import io.rollbackguard.verdict.Tier;
 import io.rollbackguard.verdict.regression.Direction;
 import io.rollbackguard.verdict.regression.RegressionCriterion;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** tiers.*.regression as the operator, lint and test compile it (DESIGN §1b). */
 class RegressionCompileTest {

@@ -3,7 +3,7 @@ package io.rollbackguard.policy;
 import static io.rollbackguard.TestingPolicies.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollbackguard.verdict.Tier;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.Watch;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

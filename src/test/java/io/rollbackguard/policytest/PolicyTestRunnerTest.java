@@ -4,21 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rollbackguard.TestingPolicies;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.api.status.RolloutVerdictStatus;
 import io.rollbackguard.policytest.PolicyTestFile.InvalidTestFileException;
 import io.rollbackguard.policytest.PolicyTestRunner.Outcome;
 import io.rollbackguard.policytest.PolicyTestRunner.Simulation;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class PolicyTestRunnerTest {
   @TempDir Path dir;

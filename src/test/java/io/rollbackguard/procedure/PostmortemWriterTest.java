@@ -3,7 +3,7 @@ package io.rollbackguard.procedure;
 import static io.rollbackguard.procedure.TestingIncidents.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.EvaluationState.BoundDeclaration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

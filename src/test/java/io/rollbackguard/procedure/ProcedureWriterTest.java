@@ -2,10 +2,11 @@ package io.rollbackguard.procedure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollbackguard.procedure.Procedure.Step;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Procedure.Step;
+import io.rollbackguard.api.status.Procedure;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.procedure.ProcedureOptions.Database;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Tier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,9 +3,14 @@ package io.rollbackguard.procedure;
 import static io.rollbackguard.procedure.TestingIncidents.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Phase;
-import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.FindingState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Procedure;
+import io.rollbackguard.api.status.Tier;
+import io.rollbackguard.verdict.Finding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +90,7 @@ class RunbookWriterTest {
         "errorRate@6h", 0.0, "errorRate@30m", 0.0)
         .forEach((k, v) -> metrics.put(k, io.rollbackguard.verdict.MetricReading.of(v)));
     io.rollbackguard.verdict.Verdict v = io.rollbackguard.verdict.VerdictEngine.evaluate(policy,
-        io.rollbackguard.verdict.EvaluationState.forRollout(null, "7", TestingIncidents.T0.toEpochMilli()),
+        EvaluationState.forRollout(null, "7", TestingIncidents.T0.toEpochMilli()),
         new io.rollbackguard.verdict.Observation(metrics, 3, 3, 0, false, null, null, null, null,
             io.rollbackguard.verdict.Observation.target("shop", "checkout")), TestingIncidents.T0.toEpochMilli())
         .verdict();
@@ -111,7 +116,7 @@ class RunbookWriterTest {
       baseline[i] = 0.07 + 0.001 * (i % 20); // 70ms to 89ms
     }
     long t0 = TestingIncidents.T0.toEpochMilli();
-    io.rollbackguard.verdict.EvaluationState state = io.rollbackguard.verdict.EvaluationState.forRollout(null, "7", t0);
+    EvaluationState state = EvaluationState.forRollout(null, "7", t0);
     io.rollbackguard.verdict.Verdict v = null;
     for (int i = 0; i <= 18; i++) {
       java.util.Map<String, io.rollbackguard.verdict.MetricReading> metrics = java.util.Map.of(
@@ -132,7 +137,7 @@ class RunbookWriterTest {
     t.reason = v.reason();
     t.findings = new java.util.ArrayList<>(v.findings());
     String md = RunbookWriter.write(t.build(), at(12, 0));
-    assertThat(v.action()).isEqualTo(io.rollbackguard.verdict.Action.RollbackRapid);
+    assertThat(v.action()).isEqualTo(Action.RollbackRapid);
     assertThat(md).contains("**RollbackRapid** (rapid tier): p95 latency ×2.01 against the 1h before the rollout"
         + " (allowed ×1.2): mean 159ms vs 79ms, median 159ms vs 79ms; shift +80ms, at least +74ms at 99.71% confidence"
         + " (p = 2.3e-07 ≤ 0.0029); 10 vs 60 samples.");
@@ -142,7 +147,7 @@ class RunbookWriterTest {
   void anEvaluationHasNoDeadlineAndLeavesHotfixOrRollbackToPeople() {
     TestingIncidents t = new TestingIncidents();
     t.action = Action.Evaluate;
-    t.tier = io.rollbackguard.verdict.Tier.evaluate;
+    t.tier = Tier.evaluate;
     t.decideBy = null;
     t.timeline.set(1, new Incident.Event(at(5, 0), "EvaluationRecommended",
         "Evaluate (evaluate): p95 latency 1.4s > 1s for 5m"));
@@ -180,9 +185,8 @@ class RunbookWriterTest {
     TestingIncidents t = new TestingIncidents();
     t.action = Action.RollbackImmediate;
     t.findings.clear();
-    t.findings.add(new io.rollbackguard.verdict.Finding("declaration", io.rollbackguard.verdict.Tier.immediate,
-        io.rollbackguard.verdict.Finding.State.Declared, null, null, null, at(0, 40).toEpochMilli(),
-        at(0, 40).toEpochMilli(), "declared security-flaw: card numbers in the logs", null));
+    t.findings.add(new Finding("declaration", Tier.immediate, FindingState.Declared, null, null, null,
+        at(0, 40).toEpochMilli(), at(0, 40).toEpochMilli(), "declared security-flaw: card numbers in the logs", null));
     t.declaration = new BoundDeclaration("security-flaw", "card numbers in the logs", "7", at(0, 40).toEpochMilli());
     t.timeline.set(1, new Incident.Event(at(0, 40), "Declared",
         "declared security-flaw: card numbers in the logs (revision 7)"));
@@ -217,7 +221,7 @@ class RunbookWriterTest {
   void aTargetWithNothingRecommendedAndNoRollbackHasNothingToActOn() {
     TestingIncidents t = new TestingIncidents();
     t.action = Action.None;
-    t.phase = io.rollbackguard.verdict.Phase.Observing;
+    t.phase = Phase.Observing;
     t.reason = "observing";
     t.timeline.remove(1);
     assertThat(RunbookWriter.write(t.build(), at(3, 0))).contains("Nothing to act on: revision 7 is Observing"

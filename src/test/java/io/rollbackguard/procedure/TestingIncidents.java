@@ -1,11 +1,13 @@
 package io.rollbackguard.procedure;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState.BoundDeclaration;
+import io.rollbackguard.api.status.FindingState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Procedure;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.procedure.Incident.Event;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState.BoundDeclaration;
 import io.rollbackguard.verdict.Finding;
-import io.rollbackguard.verdict.Phase;
-import io.rollbackguard.verdict.Tier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,7 @@ final class TestingIncidents {
   Instant decideBy = at(31, 0);
   Long stableRevision = 6L;
   List<String> stableImages = List.of("registry.example/checkout:v2.0.0");
-  List<Finding> findings = new ArrayList<>(List.of(new Finding("crashLooping", Tier.rapid, Finding.State.Fired, 3.0,
+  List<Finding> findings = new ArrayList<>(List.of(new Finding("crashLooping", Tier.rapid, FindingState.Fired, 3.0,
       null, null, at(1, 0).toEpochMilli(), at(1, 0).toEpochMilli(), "3 pods of the new revision crash-looping",
       null)));
   Procedure procedure = new Procedure("Roll back checkout to revision 6", List.of(

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.rollbackguard.api.status.RolloutTracking;
 import io.rollbackguard.rollout.StableRevisionTracker.Change;
 import io.rollbackguard.rollout.StableRevisionTracker.Kind;
 import java.time.Instant;

@@ -4,6 +4,10 @@ import static io.rollbackguard.TestingPolicies.policy;
 import static io.rollbackguard.verdict.EngineRun.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.FindingState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.EngineRun.Obs;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +39,7 @@ class BurnRateCriteriaTest {
     assertThat(v.reason()).isEqualTo("error ratio 1.6% over 1h and 2.1% over 5m, above 1.44% (14.4× the budget): "
         + "error budget burning 16× — at this rate the month's budget is gone in 45 h");
     Finding f = v.findings().stream().filter(x -> x.signal().equals(Signals.BURN_RATE)).findFirst().orElseThrow();
-    assertThat(f.state()).isEqualTo(Finding.State.Fired);
+    assertThat(f.state()).isEqualTo(FindingState.Fired);
     assertThat(f.observed()).isCloseTo(16.0, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(f.threshold()).isEqualTo(14.4);
   }

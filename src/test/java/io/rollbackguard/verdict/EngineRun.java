@@ -2,6 +2,7 @@ package io.rollbackguard.verdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollbackguard.api.status.EvaluationState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,6 +5,8 @@ import static io.rollbackguard.verdict.EngineRun.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
 import io.rollbackguard.policy.PolicyYaml;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +44,7 @@ class EvaluationStateTest {
     assertThat(back.sampledInterval).isEqualTo(30_000);
     assertThat(back.samplesTaken).isEqualTo(2);
     assertThat(back.samplesMissed).isEqualTo(1);
-    assertThat(back.nextSampleAt(p)).isEqualTo(120_000);
+    assertThat(p.nextSampleAt(back)).isEqualTo(120_000);
     assertThat(JSON.writeValueAsString(EvaluationState.forRollout(null, "7", 7_000))).doesNotContain("lastSampleAt");
   }
 

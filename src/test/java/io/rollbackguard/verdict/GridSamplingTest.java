@@ -5,9 +5,10 @@ import static io.rollbackguard.TestingPolicies.policy;
 import static io.rollbackguard.verdict.EngineRun.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.Phase;
 import io.rollbackguard.verdict.EngineRun.Obs;
 import io.rollbackguard.verdict.VerdictEvent.Type;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -38,11 +39,11 @@ class GridSamplingTest {
       run.at(7, healthy());
       run.at(29, healthy());
       assertThat(run.state.lastSampleAt).isEqualTo(-1);
-      assertThat(run.state.nextSampleAt(run.policy)).isEqualTo(30_000);
+      assertThat(run.policy.nextSampleAt(run.state)).isEqualTo(30_000);
       run.at(30, healthy());
       assertThat(run.state.lastSampleAt).isEqualTo(30_000);
       assertThat(run.state.samplesTaken).isEqualTo(1);
-      assertThat(run.state.nextSampleAt(run.policy)).isEqualTo(60_000);
+      assertThat(run.policy.nextSampleAt(run.state)).isEqualTo(60_000);
     }
 
     @ParameterizedTest(name = "started at 7s, initialDelay {0}s: first counted sample at {1}s")
@@ -131,7 +132,7 @@ class GridSamplingTest {
       run.policy = policy(W5M_30S);
       run.at(50, healthy()); // the latest 30s instant, 30, is behind the last one processed: nothing to sample
       assertThat(run.state.lastSampleAt).isEqualTo(40_000);
-      assertThat(run.state.nextSampleAt(run.policy)).isEqualTo(60_000);
+      assertThat(run.policy.nextSampleAt(run.state)).isEqualTo(60_000);
       run.at(60, healthy());
       assertThat(run.state.samplesTaken).isEqualTo(6);
       // once on the new grid, an outage misses instants again

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.FindingState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,7 +59,7 @@ class RegressionCriteriaTest {
     assertThat(v.action()).isEqualTo(Action.RollbackRapid);
     assertThat(v.phase()).isEqualTo(Phase.Breached);
     Finding f = v.findings().stream().filter(x -> x.signal().equals(Signals.REGRESSION)).findFirst().orElseThrow();
-    assertThat(f.state()).isEqualTo(Finding.State.Fired);
+    assertThat(f.state()).isEqualTo(FindingState.Fired);
     assertThat(f.tier()).isEqualTo(Tier.rapid);
     assertThat(f.observed()).as("change of the means").isBetween(1.8, 2.2);
     assertThat(f.threshold()).isEqualTo(1.2);
@@ -96,7 +101,7 @@ class RegressionCriteriaTest {
     assertThat(v.phase()).isEqualTo(Phase.Observing);
     assertThat(v.findings()).anySatisfy(f -> {
       assertThat(f.signal()).isEqualTo(Signals.REGRESSION);
-      assertThat(f.state()).isEqualTo(Finding.State.Inconclusive);
+      assertThat(f.state()).isEqualTo(FindingState.Inconclusive);
       assertThat(f.message()).isEqualTo("p95 latency regression inconclusive: 9 current and 60 baseline samples,"
           + " below minSamples 10");
     });
@@ -144,7 +149,7 @@ class RegressionCriteriaTest {
     Policy p = policy(WINDOW + "  tiers:\n    rapid:\n      regression: {signal: latencyP95, for: 1m}\n");
     EngineRun run = withBaseline(p, Signals.LATENCY_P95, lognormal(r, 120, 0.08, 0.1));
     assertThat(latencies(run, 0, 570, () -> 0.2).action()).as("breached since 540s, for 30s").isEqualTo(Action.None);
-    assertThat(run.last.findings()).anySatisfy(f -> assertThat(f.state()).isEqualTo(Finding.State.Breaching));
+    assertThat(run.last.findings()).anySatisfy(f -> assertThat(f.state()).isEqualTo(FindingState.Breaching));
     Verdict v = latencies(run, 600, 600, () -> 0.2);
     assertThat(v.action()).isEqualTo(Action.RollbackRapid);
     assertThat(v.reason()).endsWith(" for 1m");

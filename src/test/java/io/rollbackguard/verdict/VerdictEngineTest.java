@@ -5,6 +5,11 @@ import static io.rollbackguard.TestingPolicies.policy;
 import static io.rollbackguard.verdict.EngineRun.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.FindingState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.EngineRun.Obs;
 import io.rollbackguard.verdict.VerdictEvent.Type;
 import java.util.List;
@@ -63,7 +68,7 @@ class VerdictEngineTest {
     assertThat(v.actionSince()).isEqualTo(firesAtSeconds * 1000);
     assertThat(v.decideBy()).isEqualTo(decideBy);
     assertThat(v.findings()).anySatisfy(f -> {
-      assertThat(f.state()).isEqualTo(Finding.State.Fired);
+      assertThat(f.state()).isEqualTo(FindingState.Fired);
       assertThat(f.tier()).isEqualTo(tier);
       assertThat(f.since()).isEqualTo(0L);
     });
@@ -414,7 +419,7 @@ class VerdictEngineTest {
       EngineRun run = new EngineRun(policy(SHORT));
       Verdict v = run.at(0, obs().healthyMetrics().errorRate(Double.NaN).latency(Double.POSITIVE_INFINITY));
       assertThat(v.metrics().message()).contains("errorRate: value is NaN", "latencyP95: value is infinite");
-      assertThat(v.findings()).extracting(Finding::state).containsOnly(Finding.State.Inconclusive);
+      assertThat(v.findings()).extracting(Finding::state).containsOnly(FindingState.Inconclusive);
     }
 
     @Test
@@ -481,7 +486,7 @@ class VerdictEngineTest {
     assertThat(v.action()).isEqualTo(Action.RollbackImmediate);
     assertThat(v.phase()).isEqualTo(Phase.Breached);
     assertThat(v.findings()).anySatisfy(f -> {
-      assertThat(f.state()).isEqualTo(Finding.State.Fired);
+      assertThat(f.state()).isEqualTo(FindingState.Fired);
       assertThat(f.observed()).isEqualTo(0.0); // findings keep showing current values
     });
   }
@@ -589,7 +594,7 @@ class VerdictEngineTest {
       assertThat(v.tier()).isEqualTo(Tier.immediate);
       assertThat(v.decideBy()).isEqualTo(45_000 + min(5));
       assertThat(v.reason()).isEqualTo("declared security-flaw: CVE-2026-1234");
-      assertThat(v.findings()).anySatisfy(f -> assertThat(f.state()).isEqualTo(Finding.State.Declared));
+      assertThat(v.findings()).anySatisfy(f -> assertThat(f.state()).isEqualTo(FindingState.Declared));
     }
 
     @Test
@@ -629,7 +634,7 @@ class VerdictEngineTest {
       run.at(0, obs().healthyMetrics().declare("critical-feature-broken"));
       Verdict removed = run.at(10, obs().healthyMetrics());
       assertThat(removed.action()).isEqualTo(Action.RollbackRapid);
-      assertThat(removed.findings()).noneMatch(f -> f.state() == Finding.State.Declared);
+      assertThat(removed.findings()).noneMatch(f -> f.state() == FindingState.Declared);
       assertThat(removed.events()).singleElement().satisfies(e -> {
         assertThat(e.type()).isEqualTo(Type.DeclarationRemoved);
         assertThat(e.message()).isEqualTo("critical-feature-broken (revision 7) removed; RollbackRapid stays latched"
@@ -673,7 +678,7 @@ class VerdictEngineTest {
           assertThat(e.message()).endsWith("; " + first + " (revision 7) stays declared");
         }
       });
-      assertThat(v.findings().stream().anyMatch(f -> f.state() == Finding.State.Declared)).isEqualTo(stillDeclared);
+      assertThat(v.findings().stream().anyMatch(f -> f.state() == FindingState.Declared)).isEqualTo(stillDeclared);
       assertThat(run.at(20, obs().healthyMetrics().declare(typo)).events()).isEmpty();
       if (stillDeclared) {
         // the typo fixed: the same declaration, still bound, so nothing new

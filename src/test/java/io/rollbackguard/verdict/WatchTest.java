@@ -6,6 +6,11 @@ import static io.rollbackguard.verdict.EngineRun.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollbackguard.api.status.Action;
+import io.rollbackguard.api.status.EvaluationState;
+import io.rollbackguard.api.status.FindingState;
+import io.rollbackguard.api.status.Phase;
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.EngineRun.Obs;
 import io.rollbackguard.verdict.VerdictEvent.Type;
 import java.util.ArrayList;
@@ -182,8 +187,8 @@ class WatchTest {
     assertThat(v.tier()).isEqualTo(tier);
     if (action == Action.None) {
       assertThat(v.phase()).isEqualTo(Phase.Stable);
-      assertThat(v.findings()).noneSatisfy(f -> assertThat(f.state()).isIn(Finding.State.Fired,
-          Finding.State.Breaching));
+      assertThat(v.findings()).noneSatisfy(f -> assertThat(f.state()).isIn(FindingState.Fired,
+          FindingState.Breaching));
       assertThat(run.eventTypes()).contains(Type.ObservationPassed);
       return;
     }
@@ -242,7 +247,7 @@ class WatchTest {
     assertThat(v.action()).isEqualTo(Action.RollbackRapid);
     assertThat(v.actionSince()).isEqualTo(360_000);
     assertThat(v.findings()).anySatisfy(f -> {
-      assertThat(f.state()).isEqualTo(Finding.State.Fired);
+      assertThat(f.state()).isEqualTo(FindingState.Fired);
       assertThat(f.since()).isEqualTo(240_000L);
     });
   }
@@ -322,7 +327,7 @@ class WatchTest {
     restarted.every(360, 600, healthy());
     restarted.state = json.readValue(json.writeValueAsString(restarted.state), EvaluationState.class);
     assertThat(restarted.state.watching()).isTrue();
-    assertThat(restarted.state.nextSampleAt(restarted.policy)).isEqualTo(720_000);
+    assertThat(restarted.policy.nextSampleAt(restarted.state)).isEqualTo(720_000);
     for (long t = 720; t <= WATCH_LAST_SECONDS; t += 120) {
       Obs o = t >= 960 ? healthy().errorRate(0.02) : healthy();
       uninterrupted.at(t, o);

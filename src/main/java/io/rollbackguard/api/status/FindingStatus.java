@@ -1,14 +1,12 @@
 package io.rollbackguard.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.rollbackguard.verdict.Finding;
-import io.rollbackguard.verdict.Tier;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FindingStatus {
   public String signal;
   public Tier tier;
-  public Finding.State state;
+  public FindingState state;
   public Double observed;
   public Double threshold;
   public String since;

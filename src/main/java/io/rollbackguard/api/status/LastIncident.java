@@ -1,9 +1,6 @@
 package io.rollbackguard.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.rollbackguard.procedure.Procedure;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Tier;
 import java.util.ArrayList;
 import java.util.List;
 

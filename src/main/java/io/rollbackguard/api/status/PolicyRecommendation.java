@@ -2,9 +2,6 @@ package io.rollbackguard.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.rollbackguard.procedure.Procedure;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.Tier;
 
 /** One target's recommendation as the policy summary lists it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -2,12 +2,6 @@ package io.rollbackguard.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.rollbackguard.procedure.Procedure;
-import io.rollbackguard.rollout.RolloutTracking;
-import io.rollbackguard.verdict.Action;
-import io.rollbackguard.verdict.EvaluationState;
-import io.rollbackguard.verdict.Phase;
-import io.rollbackguard.verdict.Tier;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.rollbackguard.verdict.burn;
 
-import io.rollbackguard.verdict.Tier;
+import io.rollbackguard.api.status.Tier;
 import java.util.Optional;
 
 /**

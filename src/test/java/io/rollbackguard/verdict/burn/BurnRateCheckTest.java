@@ -3,8 +3,8 @@ package io.rollbackguard.verdict.burn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.rollbackguard.api.status.Tier;
 import io.rollbackguard.verdict.MetricReading;
-import io.rollbackguard.verdict.Tier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package io.rollbackguard.procedure;
+package io.rollbackguard.api.status;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.rollbackguard.verdict;
+package io.rollbackguard.api.status;
 
 /** Where a revision stands in its observation window. */
 public enum Phase {

@@ -1,11 +1,13 @@
-package io.rollbackguard.verdict;
+package io.rollbackguard.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Everything the verdict needs to go on after a restart, for one target: kept in the policy's status.
+ * Everything the verdict needs to go on after a restart, for one target: kept in its RolloutVerdict's status. The
+ * engine's decision reads and returns it; what it means for the sampling grid is the engine's
+ * ({@code Policy.nextSampleAt}).
  * Times are epoch milliseconds. The engine never mutates a state it is given; it returns a new one.
  */
 // NON_DEFAULT: a field at its initial value (-1, 0, false, empty) is left out of status, which keeps it small.
@@ -16,7 +18,7 @@ public class EvaluationState {
   public long rolloutStartedAt;
   /** The last grid instant processed (counted or not, taken or missed), epoch ms; -1 before the first. */
   public long lastSampleAt = -1;
-  /** The interval lastSampleAt was on; 0 before the first sample. Another interval in the policy means it was edited. */
+  /** The interval lastSampleAt was on; 0 before the first sample. Another interval in the policy: it was edited. */
   public long sampledInterval;
   /** Counted samples (at or after initialDelay) whose Kubernetes facts the operator read. */
   public int samplesTaken;
@@ -80,7 +82,7 @@ public class EvaluationState {
   }
 
   /**
-   * @param level {@link Levels}: higher outranks lower
+   * @param level the engine's rank of the recommendation: higher outranks lower
    * @param tier null for a recommendation that comes from missing data
    * @param raisedAt when this recommendation first appeared
    * @param actionSince when its current action first appeared
@@ -99,8 +101,7 @@ public class EvaluationState {
    * small), the false-alarm budget its looks spent, and its latest look. The baseline is not kept here: the operator
    * fetches it again after a restart.
    *
-   * @param state the latest look's {@link io.rollbackguard.verdict.regression.RegressionOutcome.State}, null before
-   *     the first
+   * @param state the latest look's outcome (BREACHED, NOT_BREACHED or INCONCLUSIVE), null before the first
    * @param change the latest look's change of the means, null when it had none
    * @param message the latest look, as the finding shows it
    * @param signal the signal the samples are of (null in a state recorded before it was kept)
@@ -132,21 +133,6 @@ public class EvaluationState {
     EvaluationState s = forRollout(null, revision, at);
     s.closedAs = Phase.Stable;
     return s;
-  }
-
-  /**
-   * The next grid instant to process while the window is open: the first instant of the policy's grid after the last
-   * one processed, and not before the rollout started. A sample is due when this is at or before now.
-   */
-  public long nextSampleAt(Policy p) {
-    long after = watching() ? Math.max(lastSampleAt, windowClosedAt) + 1
-        : Math.max(lastSampleAt + 1, rolloutStartedAt);
-    return Policy.gridAtOrAfter(after, samplingInterval(p));
-  }
-
-  /** The grid samples are on: the policy's interval in the window, the watch's while watched. */
-  public long samplingInterval(Policy p) {
-    return watching() && p.watch().on() ? p.watch().intervalMillis() : p.intervalMillis();
   }
 
   /** Counted samples processed so far, taken or missed: what the no-data rule counts against. */

@@ -1,4 +1,4 @@
-package io.rollbackguard.verdict;
+package io.rollbackguard.api.status;
 
 /** The recommended action, in increasing severity: a later constant outranks an earlier one. */
 public enum Action {

@@ -1,4 +1,4 @@
-package io.rollbackguard.verdict;
+package io.rollbackguard.api.status;
 
 /** The tiers of the team's rollback criteria, in increasing severity. Names are the API's. */
 public enum Tier {

@@ -1,4 +1,4 @@
-package io.rollbackguard.rollout;
+package io.rollbackguard.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
