@@ -6,10 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.rollbackguard.alerts.PrometheusRuleManifest;
 import io.rollbackguard.alerts.StandingAlerts;
 import io.rollbackguard.alerts.StandingRules;
-import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.cli.ManifestDocuments.Document;
+import io.rollbackguard.cli.ManifestDocuments.FileDocuments;
 import io.rollbackguard.manifest.ManifestReader;
-import io.rollbackguard.manifest.UnreadableInputException;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.KubernetesNames;
 import io.rollbackguard.policy.PolicyCompiler;
@@ -112,30 +111,19 @@ final class AlertsCommand implements Callable<Integer> {
   }
 
   private void alerts(ManifestReader reader, Path file, PrintWriter err) {
-    String source = ManifestReader.displayName(file);
-    if (ManifestFiles.isPolicyTest(file)) {
-      err.println(source + ": skipped (a policy test file)");
-      return;
-    }
-    List<Document> documents;
-    try {
-      documents = ManifestDocuments.read(reader, file);
-    } catch (UnreadableInputException e) {
-      err.println("error: " + source + ": " + e.getMessage());
+    FileDocuments read = ManifestDocuments.readForPolicies(reader, file, "a policy test file", err);
+    if (read.unreadable()) {
       errors++;
-      return;
     }
-    long inFile = documents.stream().filter(d -> !(d instanceof ManifestDocuments.Skipped)).count();
-    for (Document d : documents) {
+    for (Document d : read.documents()) {
       if (d instanceof ManifestDocuments.Skipped s) {
-        err.println(source + ": skipped " + s.what());
+        err.println(read.source() + ": skipped " + s.what());
       } else if (d instanceof ManifestDocuments.SchemaError e) {
-        problem(source + (inFile > 1 ? " (" + e.name() + ")" : ""),
-            e.problem() + (e.where().isEmpty() ? "" : ", at " + e.where()), err);
+        problem(read.label(e.name()), e.problem() + (e.where().isEmpty() ? "" : ", at " + e.where()), err);
       } else if (d instanceof ManifestDocuments.WrongKind w) {
-        problem(source + (inFile > 1 ? " (" + w.name() + ")" : ""), w.problem(), err);
+        problem(read.label(w.name()), w.problem(), err);
       } else if (d instanceof ManifestDocuments.Policy p) {
-        policy(source + (inFile > 1 ? " (" + p.name() + ")" : ""), p, err);
+        policy(read.label(p.name()), p, err);
       }
     }
   }
@@ -144,9 +132,8 @@ final class AlertsCommand implements Callable<Integer> {
     // The one validation the operator and lint run; metrics as --operator-prometheus says.
     CompiledPolicy compiled = PolicyCompiler.compile(p.policy(), operatorPrometheus, Map.of());
     List<PolicyProblem> problems = new ArrayList<>();
-    if (!RollbackPolicy.API_VERSION.equals(p.apiVersion())) {
-      problems.add(new PolicyProblem("apiVersion", p.apiVersion().isEmpty() ? "required: " + RollbackPolicy.API_VERSION
-          : "'" + p.apiVersion() + "' is not " + RollbackPolicy.API_VERSION + ", the version the CRD serves"));
+    if (p.apiVersionProblem() != null) {
+      problems.add(p.apiVersionProblem());
     }
     problems.addAll(compiled.problems());
     String ns = p.namespace().isEmpty() ? namespace : p.namespace();

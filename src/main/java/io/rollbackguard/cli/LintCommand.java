@@ -2,8 +2,8 @@ package io.rollbackguard.cli;
 
 import io.rollbackguard.api.RollbackPolicy;
 import io.rollbackguard.cli.ManifestDocuments.Document;
+import io.rollbackguard.cli.ManifestDocuments.FileDocuments;
 import io.rollbackguard.manifest.ManifestReader;
-import io.rollbackguard.manifest.UnreadableInputException;
 import io.rollbackguard.policy.CompiledPolicy;
 import io.rollbackguard.policy.PolicyCompiler;
 import io.rollbackguard.policy.PolicyProblem;
@@ -82,21 +82,13 @@ final class LintCommand implements Callable<Integer> {
   }
 
   private void lint(ManifestReader reader, Path file, PrintWriter out, PrintWriter err) {
-    String source = ManifestReader.displayName(file);
-    if (ManifestFiles.isPolicyTest(file)) {
-      err.println(source + ": skipped (a policy test file: run `rollback-guard test` on it)");
-      return;
-    }
-    List<Document> documents;
-    try {
-      documents = ManifestDocuments.read(reader, file);
-    } catch (UnreadableInputException e) {
-      err.println("error: " + source + ": " + e.getMessage());
+    FileDocuments read = ManifestDocuments.readForPolicies(reader, file,
+        "a policy test file: run `rollback-guard test` on it", err);
+    String source = read.source();
+    if (read.unreadable()) {
       unreadableFiles++;
-      return;
     }
-    long inFile = documents.stream().filter(d -> !(d instanceof ManifestDocuments.Skipped)).count();
-    for (Document d : documents) {
+    for (Document d : read.documents()) {
       List<String> found = new ArrayList<>();
       List<PolicyProblem> warned = List.of();
       String label = source;
@@ -104,15 +96,15 @@ final class LintCommand implements Callable<Integer> {
         err.println(source + ": skipped " + s.what());
         continue;
       } else if (d instanceof ManifestDocuments.SchemaError e) {
-        label += inFile > 1 ? " (" + e.name() + ")" : "";
+        label = read.label(e.name());
         found.add(e.problem() + (e.where().isEmpty() ? "" : ", at " + e.where()));
       } else if (d instanceof ManifestDocuments.WrongKind w) {
-        label += inFile > 1 ? " (" + w.name() + ")" : "";
+        label = read.label(w.name());
         found.add(w.problem());
       } else if (d instanceof ManifestDocuments.Policy p) {
-        label += inFile > 1 ? " (" + p.name() + ")" : "";
+        label = read.label(p.name());
         CompiledPolicy compiled = compile(p.policy());
-        problemsOf(p.apiVersion(), p.policy(), compiled).forEach(problem -> found.add(problem + ", at line "
+        problemsOf(p, compiled).forEach(problem -> found.add(problem + ", at line "
             + p.placeOf().apply(problem.path()).line()));
         duplicate(source, p).ifPresent(problem -> found.add(problem.toString()));
         warned = compiled.warnings();
@@ -141,13 +133,10 @@ final class LintCommand implements Callable<Integer> {
   }
 
   /** The apiVersion the API server would refuse, then everything the operator checks (the name included). */
-  private static List<PolicyProblem> problemsOf(String apiVersion, RollbackPolicy policy, CompiledPolicy compiled) {
+  private static List<PolicyProblem> problemsOf(ManifestDocuments.Policy p, CompiledPolicy compiled) {
     List<PolicyProblem> found = new ArrayList<>();
-    if (apiVersion.isEmpty()) {
-      found.add(new PolicyProblem("apiVersion", "required: " + RollbackPolicy.API_VERSION));
-    } else if (!RollbackPolicy.API_VERSION.equals(apiVersion)) {
-      found.add(new PolicyProblem("apiVersion", "'" + apiVersion + "' is not " + RollbackPolicy.API_VERSION
-          + ", the version the CRD serves"));
+    if (p.apiVersionProblem() != null) {
+      found.add(p.apiVersionProblem());
     }
     found.addAll(compiled.problems()); // metadata.name and namespace included
     return found;

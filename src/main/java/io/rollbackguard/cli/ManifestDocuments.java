@@ -8,7 +8,9 @@ import io.rollbackguard.manifest.ManifestReader;
 import io.rollbackguard.manifest.Position;
 import io.rollbackguard.manifest.SchemaException;
 import io.rollbackguard.manifest.UnreadableInputException;
+import io.rollbackguard.policy.PolicyProblem;
 import io.rollbackguard.policy.PolicyYaml;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -32,7 +34,16 @@ final class ManifestDocuments {
    * @param placeOf where the field a problem names is written ({@link ManifestDocument#positionOf})
    */
   record Policy(String name, String namespace, String apiVersion, RollbackPolicy policy, Position at,
-      java.util.function.Function<String, Position> placeOf) implements Document {}
+      java.util.function.Function<String, Position> placeOf) implements Document {
+    /** The apiVersion as the API server would judge it: null when it is the one the CRD serves. */
+    PolicyProblem apiVersionProblem() {
+      if (RollbackPolicy.API_VERSION.equals(apiVersion)) {
+        return null;
+      }
+      return new PolicyProblem("apiVersion", apiVersion.isEmpty() ? "required: " + RollbackPolicy.API_VERSION
+          : "'" + apiVersion + "' is not " + RollbackPolicy.API_VERSION + ", the version the CRD serves");
+    }
+  }
 
   /**
    * A RollbackPolicy the strict mapper refused: a wrong type, an unknown field, a value outside an enum.
@@ -48,10 +59,43 @@ final class ManifestDocuments {
   /** A document that is not a RollbackPolicy: another kind, or not a Kubernetes object at all. */
   record Skipped(String what) implements Document {}
 
+  /**
+   * What a command that reads policies ({@code lint}, {@code alerts}) gets of one file.
+   *
+   * @param source the file as messages name it
+   * @param documents in file order; empty when the file was skipped or could not be read
+   * @param unreadable whether it could not be read or parsed (already said on stderr)
+   */
+  record FileDocuments(String source, List<Document> documents, boolean unreadable) {
+    /** How messages name a document: by its file, and by its name too when the file holds more than one to judge. */
+    String label(String name) {
+      long judged = documents.stream().filter(d -> !(d instanceof Skipped)).count();
+      return judged > 1 ? source + " (" + name + ")" : source;
+    }
+  }
+
   private ManifestDocuments() {}
 
   static List<Document> read(ManifestReader reader, Path file) throws UnreadableInputException {
     return reader.read(file).stream().map(ManifestDocuments::judge).toList();
+  }
+
+  /**
+   * One file as the policy commands read it, saying on {@code err} what they all say: a policy test file is skipped
+   * ({@code testFileNote} says what to run instead), a file that cannot be read is an error.
+   */
+  static FileDocuments readForPolicies(ManifestReader reader, Path file, String testFileNote, PrintWriter err) {
+    String source = ManifestReader.displayName(file);
+    if (ManifestFiles.isPolicyTest(file)) {
+      err.println(source + ": skipped (" + testFileNote + ")");
+      return new FileDocuments(source, List.of(), false);
+    }
+    try {
+      return new FileDocuments(source, read(reader, file), false);
+    } catch (UnreadableInputException e) {
+      err.println("error: " + source + ": " + e.getMessage());
+      return new FileDocuments(source, List.of(), true);
+    }
   }
 
   private static Document judge(ManifestDocument d) {

@@ -164,6 +164,24 @@ class AlertsCommandTest {
   }
 
   @Test
+  void inAFileOfSeveralPoliciesAProblemNamesThePolicyAndAnotherKindDoesNotCount() throws IOException {
+    String configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+    Path several = write("e.yaml", POLICY.replace("NAME", "cart") + "---\n" + configMap + "---\n"
+        + POLICY.replace("NAME", "checkout").replace("apiVersion: rollbackguard.io/v1alpha1", "apiVersion: v9"));
+    Path one = write("f.yaml", configMap + "---\n" + POLICY.replace("NAME", "pay") + "  bogus: 1\n");
+    Path test = write("g.test.yaml", "policy: e.yaml\n");
+    CliRun run = CliRun.of("alerts", several.toString(), one.toString(), test.toString());
+    assertThat(run.exitCode()).isEqualTo(RollbackGuard.INVALID);
+    assertThat(run.err()).isEqualTo(several + ": skipped ConfigMap/settings (not a RollbackPolicy)\n"
+        + several + " (checkout): apiVersion: 'v9' is not rollbackguard.io/v1alpha1, the version the CRD serves\n"
+        + one + ": skipped ConfigMap/settings (not a RollbackPolicy)\n"
+        + one + ": spec.bogus: unknown field (known: notifications, observation, procedure, prometheus, selector,"
+        + " signals, slo, suspend, tiers), at line 10, column 3\n"
+        + test + ": skipped (a policy test file)\n"
+        + "error: 2 problems: no PrometheusRule printed (`rollback-guard lint` checks policies)\n");
+  }
+
+  @Test
   void aPolicyWithoutNamespaceNeedsDashN() throws IOException {
     Path p = write("d.yaml", POLICY.replace("NAME", "checkout").replace(", namespace: shop", ""));
     CliRun without = CliRun.of("alerts", p.toString());
