@@ -132,9 +132,7 @@ final class AlertsCommand implements Callable<Integer> {
     // The one validation the operator and lint run; metrics as --operator-prometheus says.
     CompiledPolicy compiled = PolicyCompiler.compile(p.policy(), operatorPrometheus, Map.of());
     List<PolicyProblem> problems = new ArrayList<>();
-    if (p.apiVersionProblem() != null) {
-      problems.add(p.apiVersionProblem());
-    }
+    p.apiVersionProblem().ifPresent(problems::add);
     problems.addAll(compiled.problems());
     String ns = p.namespace().isEmpty() ? namespace : p.namespace();
     if (problems.isEmpty() && ns == null) {

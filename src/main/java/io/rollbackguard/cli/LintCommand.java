@@ -135,9 +135,7 @@ final class LintCommand implements Callable<Integer> {
   /** The apiVersion the API server would refuse, then everything the operator checks (the name included). */
   private static List<PolicyProblem> problemsOf(ManifestDocuments.Policy p, CompiledPolicy compiled) {
     List<PolicyProblem> found = new ArrayList<>();
-    if (p.apiVersionProblem() != null) {
-      found.add(p.apiVersionProblem());
-    }
+    p.apiVersionProblem().ifPresent(found::add);
     found.addAll(compiled.problems()); // metadata.name and namespace included
     return found;
   }

@@ -13,6 +13,7 @@ import io.rollbackguard.policy.PolicyYaml;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The documents of one manifest file as lint judges them: each RollbackPolicy read with the operator's strict mapper,
@@ -35,13 +36,14 @@ final class ManifestDocuments {
    */
   record Policy(String name, String namespace, String apiVersion, RollbackPolicy policy, Position at,
       java.util.function.Function<String, Position> placeOf) implements Document {
-    /** The apiVersion as the API server would judge it: null when it is the one the CRD serves. */
-    PolicyProblem apiVersionProblem() {
+    /** The apiVersion as the API server would judge it: empty when it is the one the CRD serves. */
+    Optional<PolicyProblem> apiVersionProblem() {
       if (RollbackPolicy.API_VERSION.equals(apiVersion)) {
-        return null;
+        return Optional.empty();
       }
-      return new PolicyProblem("apiVersion", apiVersion.isEmpty() ? "required: " + RollbackPolicy.API_VERSION
-          : "'" + apiVersion + "' is not " + RollbackPolicy.API_VERSION + ", the version the CRD serves");
+      return Optional.of(new PolicyProblem("apiVersion", apiVersion.isEmpty()
+          ? "required: " + RollbackPolicy.API_VERSION
+          : "'" + apiVersion + "' is not " + RollbackPolicy.API_VERSION + ", the version the CRD serves"));
     }
   }
 
@@ -65,18 +67,19 @@ final class ManifestDocuments {
    * @param source the file as messages name it
    * @param documents in file order; empty when the file was skipped or could not be read
    * @param unreadable whether it could not be read or parsed (already said on stderr)
+   * @param namesDocuments whether the file holds more than one document to judge (not skipped): then messages name
+   *     the document too
    */
-  record FileDocuments(String source, List<Document> documents, boolean unreadable) {
+  record FileDocuments(String source, List<Document> documents, boolean unreadable, boolean namesDocuments) {
     /** How messages name a document: by its file, and by its name too when the file holds more than one to judge. */
     String label(String name) {
-      long judged = documents.stream().filter(d -> !(d instanceof Skipped)).count();
-      return judged > 1 ? source + " (" + name + ")" : source;
+      return namesDocuments ? source + " (" + name + ")" : source;
     }
   }
 
   private ManifestDocuments() {}
 
-  static List<Document> read(ManifestReader reader, Path file) throws UnreadableInputException {
+  private static List<Document> read(ManifestReader reader, Path file) throws UnreadableInputException {
     return reader.read(file).stream().map(ManifestDocuments::judge).toList();
   }
 
@@ -88,14 +91,18 @@ final class ManifestDocuments {
     String source = ManifestReader.displayName(file);
     if (ManifestFiles.isPolicyTest(file)) {
       err.println(source + ": skipped (" + testFileNote + ")");
-      return new FileDocuments(source, List.of(), false);
+      return new FileDocuments(source, List.of(), false, false);
     }
+    List<Document> documents;
     try {
-      return new FileDocuments(source, read(reader, file), false);
+      documents = read(reader, file);
     } catch (UnreadableInputException e) {
       err.println("error: " + source + ": " + e.getMessage());
-      return new FileDocuments(source, List.of(), true);
+      return new FileDocuments(source, List.of(), true, false);
     }
+    // counted once here: label() is called for every document, and a file may hold thousands
+    long judged = documents.stream().filter(d -> !(d instanceof Skipped)).count();
+    return new FileDocuments(source, documents, false, judged > 1);
   }
 
   private static Document judge(ManifestDocument d) {
